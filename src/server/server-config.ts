@@ -1,0 +1,79 @@
+/**
+ * The settings a running server uses, named after Apache ZooKeeper's zoo.cfg keys.
+ * zoo-cfg.ts turns zoo.cfg text into this; tests build it with defaultServerConfig().
+ */
+export interface QuorumServerEntry {
+  id: number;
+  host: string;
+  quorumPort: number;
+  electionPort: number;
+  role: 'participant' | 'observer';
+  clientAddress?: string;
+  clientPort?: number;
+}
+
+export interface ServerConfig {
+  /** The file this came from, or '<embedded default>'. */
+  source: string;
+  tickTime: number;
+  dataDir: string;
+  dataLogDir: string;
+  clientPort: number;
+  clientPortAddress: string;
+  /** Per-IP connection limit; 0 means no limit. */
+  maxClientCnxns: number;
+  minSessionTimeout: number;
+  maxSessionTimeout: number;
+  /** Four-letter words allowed; '*' in zoo.cfg becomes every known word. */
+  fourLetterWordWhitelist: ReadonlySet<string>;
+  /** jute.maxbuffer: the largest frame (and znode data) accepted, in bytes. */
+  juteMaxBuffer: number;
+  globalOutstandingLimit: number;
+  initLimit: number;
+  syncLimit: number;
+  snapCount: number;
+  preAllocSize: number;
+  forceSync: boolean;
+  extendedTypesEnabled: boolean;
+  standaloneEnabled: boolean;
+  reconfigEnabled: boolean;
+  adminEnableServer: boolean;
+  adminServerPort: number;
+  servers: QuorumServerEntry[];
+  /** Every key=value as read, including keys zkts does not know. */
+  raw: ReadonlyMap<string, string>;
+}
+
+export const DEFAULT_TICK_TIME = 2000;
+
+export function defaultServerConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const tickTime = overrides.tickTime ?? DEFAULT_TICK_TIME;
+  const dataDir = overrides.dataDir ?? './data';
+  return {
+    source: '<embedded default>',
+    tickTime,
+    dataDir,
+    dataLogDir: dataDir,
+    clientPort: 2181,
+    clientPortAddress: '127.0.0.1',
+    maxClientCnxns: 60,
+    minSessionTimeout: tickTime * 2,
+    maxSessionTimeout: tickTime * 20,
+    fourLetterWordWhitelist: new Set(['srvr']),
+    juteMaxBuffer: 0xfffff,
+    globalOutstandingLimit: 1000,
+    initLimit: 10,
+    syncLimit: 5,
+    snapCount: 100000,
+    preAllocSize: 65536 * 1024,
+    forceSync: true,
+    extendedTypesEnabled: false,
+    standaloneEnabled: true,
+    reconfigEnabled: false,
+    adminEnableServer: false,
+    adminServerPort: 8080,
+    servers: [],
+    raw: new Map(),
+    ...overrides,
+  };
+}
