@@ -1,0 +1,304 @@
+import type { ACL, Stat, WatcherEvent } from '../protocol/generated/records.js';
+import { Err, KeeperError } from '../protocol/error-codes.js';
+import { OpCode } from '../protocol/opcodes.js';
+import type { Txn, TxnBody } from '../protocol/txn.js';
+import { EventType, KeeperState } from '../protocol/watch-events.js';
+import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from './acl.js';
+import { CONTAINER_OWNER, ownerKind, ttlOwner } from './ephemeral-owner.js';
+import { baseName, parentOf } from './path-validation.js';
+import { WatchManager, type Watcher } from './watch-manager.js';
+import { ZNode } from './znode.js';
+
+/** What applying one txn did, from which the reply is built. */
+export interface TxnResult {
+  type: number;
+  err: number;
+  path?: string;
+  stat?: Stat;
+  multi?: TxnResult[];
+}
+
+export const ZOOKEEPER_PATH = '/zookeeper';
+export const QUOTA_PATH = '/zookeeper/quota';
+export const CONFIG_PATH = '/zookeeper/config';
+
+/**
+ * The replicated state: znodes, ephemeral ownership and watches. Changes come only
+ * through processTxn, so replaying the same txns gives the same tree.
+ */
+export class DataTree {
+  private readonly nodes = new Map<string, ZNode>();
+  private readonly ephemerals = new Map<bigint, Set<string>>();
+  readonly containers = new Set<string>();
+  readonly ttls = new Set<string>();
+  readonly dataWatches = new WatchManager();
+  readonly childWatches = new WatchManager();
+  lastProcessedZxid = 0n;
+
+  constructor() {
+    const zero = (data: Buffer, acl: ACL[], aversion = 0) => new ZNode(data, acl, 0n, 0n, 0n, 0n, 0, 0, aversion, 0n, 0n);
+    this.nodes.set('/', zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
+    this.addSystemNode(ZOOKEEPER_PATH, zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
+    this.addSystemNode(QUOTA_PATH, zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
+    this.addSystemNode(CONFIG_PATH, zero(Buffer.alloc(0), READ_ACL_UNSAFE, -1));
+  }
+
+  private addSystemNode(path: string, node: ZNode): void {
+    this.nodes.set(path, node);
+    this.nodes.get(parentOf(path))?.children.add(baseName(path));
+  }
+
+  getNode(path: string): ZNode | undefined {
+    return this.nodes.get(path);
+  }
+
+  get nodeCount(): number {
+    return this.nodes.size;
+  }
+
+  isSystemPath(path: string): boolean {
+    return path === '/' || path === ZOOKEEPER_PATH || path === QUOTA_PATH || path === CONFIG_PATH;
+  }
+
+  ephemeralsOf(sessionId: bigint): ReadonlySet<string> {
+    return this.ephemerals.get(sessionId) ?? new Set();
+  }
+
+  get ephemeralCount(): number {
+    let n = 0;
+    for (const s of this.ephemerals.values()) n += s.size;
+    return n;
+  }
+
+  /** Sum of path and data lengths, as ZooKeeper's approximate data size. */
+  approximateDataSize(): number {
+    let n = 0;
+    for (const [p, node] of this.nodes) n += p.length + node.data.length;
+    return n;
+  }
+
+  sessionsWithEphemerals(): Map<bigint, ReadonlySet<string>> {
+    return new Map(this.ephemerals);
+  }
+
+  // ---- reads (with optional watch registration) ----
+
+  statNode(path: string, watcher?: Watcher): Stat | null {
+    const node = this.nodes.get(path);
+    if (watcher) this.dataWatches.add(path, watcher);
+    return node ? node.stat() : null;
+  }
+
+  getData(path: string, watcher?: Watcher): { data: Buffer; stat: Stat } {
+    const node = this.nodes.get(path);
+    if (!node) throw new KeeperError(Err.NONODE, path);
+    if (watcher) this.dataWatches.add(path, watcher);
+    return { data: node.data, stat: node.stat() };
+  }
+
+  getChildren(path: string, watcher?: Watcher): { children: string[]; stat: Stat } {
+    const node = this.nodes.get(path);
+    if (!node) throw new KeeperError(Err.NONODE, path);
+    if (watcher) this.childWatches.add(path, watcher);
+    return { children: [...node.children], stat: node.stat() };
+  }
+
+  removeWatcher(watcher: Watcher): void {
+    this.dataWatches.removeWatcher(watcher);
+    this.childWatches.removeWatcher(watcher);
+  }
+
+  // ---- txn application ----
+
+  processTxn(txn: Txn): TxnResult {
+    const result = this.applyBody(txn.body, txn.hdr.clientId, txn.hdr.zxid, txn.hdr.time);
+    if (txn.hdr.zxid > this.lastProcessedZxid) this.lastProcessedZxid = txn.hdr.zxid;
+    return result;
+  }
+
+  private applyBody(body: TxnBody, sessionId: bigint, zxid: bigint, time: bigint): TxnResult {
+    const res: TxnResult = { type: body.type, err: Err.OK };
+    try {
+      switch (body.type) {
+        case OpCode.create:
+        case OpCode.create2: {
+          const t = body.txn;
+          const path = t.path ?? '';
+          res.path = path;
+          res.stat = this.createNode(path, t.data, t.acl ?? [], t.ephemeral ? sessionId : 0n, t.parentCVersion, zxid, time);
+          break;
+        }
+        case OpCode.createContainer: {
+          const t = body.txn;
+          const path = t.path ?? '';
+          res.path = path;
+          res.stat = this.createNode(path, t.data, t.acl ?? [], CONTAINER_OWNER, t.parentCVersion, zxid, time);
+          break;
+        }
+        case OpCode.createTTL: {
+          const t = body.txn;
+          const path = t.path ?? '';
+          res.path = path;
+          res.stat = this.createNode(path, t.data, t.acl ?? [], ttlOwner(t.ttl), t.parentCVersion, zxid, time);
+          break;
+        }
+        case OpCode.delete:
+        case OpCode.deleteContainer:
+          res.path = body.txn.path ?? '';
+          this.deleteNode(res.path, zxid);
+          break;
+        case OpCode.setData: {
+          const t = body.txn;
+          res.path = t.path ?? '';
+          res.stat = this.setData(res.path, t.data, t.version, zxid, time);
+          break;
+        }
+        case OpCode.setACL: {
+          const t = body.txn;
+          res.path = t.path ?? '';
+          res.stat = this.setACL(res.path, t.acl ?? [], t.version);
+          break;
+        }
+        case OpCode.check:
+          res.path = body.txn.path ?? '';
+          break;
+        case OpCode.createSession:
+          break;
+        case OpCode.closeSession:
+          this.killSession(sessionId, zxid, body.txn.paths2Delete);
+          break;
+        case OpCode.error:
+          res.err = body.txn.err;
+          break;
+        case OpCode.multi:
+          res.multi = this.applyMulti(body.ops, sessionId, zxid, time);
+          break;
+      }
+    } catch (e) {
+      if (!(e instanceof KeeperError)) throw e;
+      res.err = e.code;
+    }
+    return res;
+  }
+
+  /** A multi with any error op applies nothing: every op before it reports 0, after it -2. */
+  private applyMulti(ops: TxnBody[], sessionId: bigint, zxid: bigint, time: bigint): TxnResult[] {
+    const failed = ops.some((op) => op.type === OpCode.error);
+    let seenError = false;
+    return ops.map((op) => {
+      if (failed && op.type !== OpCode.error) {
+        return { type: OpCode.error, err: seenError ? Err.RUNTIMEINCONSISTENCY : Err.OK };
+      }
+      if (op.type === OpCode.error) seenError = true;
+      return this.applyBody(op, sessionId, zxid, time);
+    });
+  }
+
+  private createNode(
+    path: string,
+    data: Buffer | null,
+    acl: ACL[],
+    owner: bigint,
+    parentCVersion: number,
+    zxid: bigint,
+    time: bigint,
+  ): Stat {
+    const parentPath = parentOf(path);
+    const parent = this.nodes.get(parentPath);
+    if (!parent) throw new KeeperError(Err.NONODE, path);
+    const name = baseName(path);
+    if (parent.children.has(name)) throw new KeeperError(Err.NODEEXISTS, path);
+    const cv = parentCVersion === -1 ? parent.cversion + 1 : parentCVersion;
+    if (cv > parent.cversion) {
+      parent.cversion = cv;
+      parent.pzxid = zxid;
+    }
+    const node = new ZNode(data ?? Buffer.alloc(0), acl, zxid, zxid, time, time, 0, 0, 0, owner, zxid);
+    parent.children.add(name);
+    this.nodes.set(path, node);
+    switch (ownerKind(owner)) {
+      case 'container':
+        this.containers.add(path);
+        break;
+      case 'ttl':
+        this.ttls.add(path);
+        break;
+      case 'ephemeral': {
+        let set = this.ephemerals.get(owner);
+        if (!set) this.ephemerals.set(owner, (set = new Set()));
+        set.add(path);
+        break;
+      }
+      case 'persistent':
+        break;
+    }
+    this.fire(this.dataWatches.trigger(path), EventType.NodeCreated, path);
+    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath);
+    return node.stat();
+  }
+
+  private deleteNode(path: string, zxid: bigint): void {
+    const parentPath = parentOf(path);
+    const parent = this.nodes.get(parentPath);
+    const node = this.nodes.get(path);
+    if (!parent || !node) throw new KeeperError(Err.NONODE, path);
+    parent.children.delete(baseName(path));
+    if (zxid > parent.pzxid) parent.pzxid = zxid;
+    this.nodes.delete(path);
+    const owner = node.ephemeralOwner;
+    switch (ownerKind(owner)) {
+      case 'container':
+        this.containers.delete(path);
+        break;
+      case 'ttl':
+        this.ttls.delete(path);
+        break;
+      case 'ephemeral':
+        this.ephemerals.get(owner)?.delete(path);
+        if (this.ephemerals.get(owner)?.size === 0) this.ephemerals.delete(owner);
+        break;
+      case 'persistent':
+        break;
+    }
+    const fired = this.dataWatches.trigger(path);
+    this.fire(fired, EventType.NodeDeleted, path);
+    this.fire(this.childWatches.trigger(path, fired), EventType.NodeDeleted, path);
+    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath);
+  }
+
+  private setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): Stat {
+    const node = this.nodes.get(path);
+    if (!node) throw new KeeperError(Err.NONODE, path);
+    node.data = data ?? Buffer.alloc(0);
+    node.version = version;
+    node.mzxid = zxid;
+    node.mtime = time;
+    this.fire(this.dataWatches.trigger(path), EventType.NodeDataChanged, path);
+    return node.stat();
+  }
+
+  private setACL(path: string, acl: ACL[], version: number): Stat {
+    const node = this.nodes.get(path);
+    if (!node) throw new KeeperError(Err.NONODE, path);
+    node.acl = acl;
+    node.aversion = version;
+    return node.stat();
+  }
+
+  private killSession(sessionId: bigint, zxid: bigint, paths: string[] | null): void {
+    const list = paths ?? [...this.ephemeralsOf(sessionId)];
+    for (const p of list) {
+      try {
+        this.deleteNode(p, zxid);
+      } catch (e) {
+        if (!(e instanceof KeeperError)) throw e;
+      }
+    }
+  }
+
+  private fire(watchers: Set<Watcher>, type: number, path: string): void {
+    if (watchers.size === 0) return;
+    const event: WatcherEvent = { type, state: KeeperState.SyncConnected, path };
+    for (const w of watchers) w.process(event);
+  }
+}
