@@ -40,6 +40,14 @@ export interface ServerConfig {
   adminEnableServer: boolean;
   adminServerPort: number;
   servers: QuorumServerEntry[];
+  /** admin.serverAddress: where the AdminServer would listen. */
+  adminServerAddress: string;
+  /** autopurge.snapRetainCount: snapshots (and their logs) kept by autopurge; at least 3. */
+  autopurgeSnapRetainCount: number;
+  /** autopurge.purgeInterval in milliseconds; 0 disables autopurge. */
+  autopurgePurgeIntervalMs: number;
+  /** clientPortListenBacklog: listen() backlog for the client port; -1 means the platform default. */
+  clientPortListenBacklog: number;
   /** Every key=value as read, including keys zkts does not know. */
   raw: ReadonlyMap<string, string>;
 }
@@ -73,6 +81,10 @@ export function defaultServerConfig(overrides: Partial<ServerConfig> = {}): Serv
     adminEnableServer: false,
     adminServerPort: 8080,
     servers: [],
+    adminServerAddress: '0.0.0.0',
+    autopurgeSnapRetainCount: 3,
+    autopurgePurgeIntervalMs: 0,
+    clientPortListenBacklog: -1,
     raw: new Map(),
     ...overrides,
   };
