@@ -42,3 +42,51 @@ export function aclAllows(acl: readonly ACL[], perm: number, authIds: readonly I
   }
   return false;
 }
+
+const AUTHENTICATING_SCHEMES = new Set(['digest', 'sasl', 'x509', 'super']);
+
+function idIsValid(scheme: string, id: string): boolean {
+  switch (scheme) {
+    case 'digest':
+      return id.split(':').length === 2;
+    case 'ip': {
+      const [addr, bits] = id.split('/');
+      if (addr === undefined || isIP(addr) === 0) return false;
+      return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (isIP(addr) === 4 ? 32 : 128));
+    }
+    case 'sasl':
+    case 'x509':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Checks an ACL list a client sent and expands `auth` entries into the caller's
+ * authenticated ids, as ZooKeeper's fixupACL does. Returns null when invalid.
+ */
+export function fixupAcl(acl: readonly ACL[] | null, authIds: readonly Id[]): ACL[] | null {
+  if (acl === null || acl.length === 0) return null;
+  const out: ACL[] = [];
+  const seen = new Set<string>();
+  for (const entry of acl) {
+    const key = `${entry.perms}|${entry.id.scheme}|${entry.id.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const { scheme, id } = entry.id;
+    if (scheme === null || id === null) return null;
+    if (scheme === 'world' && id === 'anyone') {
+      out.push(entry);
+    } else if (scheme === 'auth') {
+      const mine = authIds.filter((a) => a.scheme !== null && AUTHENTICATING_SCHEMES.has(a.scheme));
+      if (mine.length === 0) return null;
+      for (const a of mine) out.push({ perms: entry.perms, id: a });
+    } else if (idIsValid(scheme, id)) {
+      out.push(entry);
+    } else {
+      return null;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+import {
+  AddWatchRequest,
+  AuthPacket,
+  CheckVersionRequest,
+  CheckWatchesRequest,
+  CreateRequest,
+  CreateTTLRequest,
+  DeleteRequest,
+  ExistsRequest,
+  GetACLRequest,
+  GetAllChildrenNumberRequest,
+  GetChildren2Request,
+  GetChildrenRequest,
+  GetDataRequest,
+  GetEphemeralsRequest,
+  MultiHeader,
+  ReconfigRequest,
+  RemoveWatchesRequest,
+  SetACLRequest,
+  SetDataRequest,
+  SetWatches,
+  SetWatches2,
+  SyncRequest,
+} from './generated/records.js';
+import { JuteDecodeError, type JuteReader } from './jute-reader.js';
+import { isWriteOp, OpCode } from './opcodes.js';
+
+/** A write as the client sent it (multi holds its ops). */
+export type WriteRequest =
+  | { type: typeof OpCode.create | typeof OpCode.create2 | typeof OpCode.createContainer; req: CreateRequest }
+  | { type: typeof OpCode.createTTL; req: CreateTTLRequest }
+  | { type: typeof OpCode.delete | typeof OpCode.deleteContainer; req: DeleteRequest }
+  | { type: typeof OpCode.setData; req: SetDataRequest }
+  | { type: typeof OpCode.setACL; req: SetACLRequest }
+  | { type: typeof OpCode.check; req: CheckVersionRequest }
+  | { type: typeof OpCode.multi; ops: WriteRequest[] }
+  | { type: typeof OpCode.reconfig; req: ReconfigRequest }
+  | { type: typeof OpCode.createSession; timeOut: number }
+  | { type: typeof OpCode.closeSession };
+
+export type ReadRequest =
+  | { type: typeof OpCode.exists; req: ExistsRequest }
+  | { type: typeof OpCode.getData; req: GetDataRequest }
+  | { type: typeof OpCode.getChildren; req: GetChildrenRequest }
+  | { type: typeof OpCode.getChildren2; req: GetChildren2Request }
+  | { type: typeof OpCode.getACL; req: GetACLRequest }
+  | { type: typeof OpCode.sync; req: SyncRequest }
+  | { type: typeof OpCode.ping }
+  | { type: typeof OpCode.multiRead; ops: ReadRequest[] }
+  | { type: typeof OpCode.setWatches; req: SetWatches }
+  | { type: typeof OpCode.setWatches2; req: SetWatches2 }
+  | { type: typeof OpCode.auth; req: AuthPacket }
+  | { type: typeof OpCode.whoAmI }
+  | { type: typeof OpCode.getEphemerals; req: GetEphemeralsRequest }
+  | { type: typeof OpCode.getAllChildrenNumber; req: GetAllChildrenNumberRequest }
+  | { type: typeof OpCode.addWatch; req: AddWatchRequest }
+  | { type: typeof OpCode.checkWatches | typeof OpCode.removeWatches; req: CheckWatchesRequest | RemoveWatchesRequest }
+  | { type: typeof OpCode.sasl };
+
+export type ClientRequest = WriteRequest | ReadRequest;
+
+/** Thrown for an opcode the server does not know: ZooKeeper answers Unimplemented and closes. */
+export class UnknownOpcodeError extends Error {
+  constructor(readonly type: number) {
+    super(`unknown opcode ${type}`);
+  }
+}
+
+function decodeMultiOps<T>(r: JuteReader, decodeOp: (type: number, r: JuteReader) => T): T[] {
+  const ops: T[] = [];
+  for (;;) {
+    const h = MultiHeader.decode(r);
+    if (h.done) return ops;
+    ops.push(decodeOp(h.type, r));
+  }
+}
+
+function decodeMultiWriteOp(type: number, r: JuteReader): WriteRequest {
+  switch (type) {
+    case OpCode.create:
+    case OpCode.create2:
+    case OpCode.createContainer:
+      return { type, req: CreateRequest.decode(r) };
+    case OpCode.createTTL:
+      return { type, req: CreateTTLRequest.decode(r) };
+    case OpCode.delete:
+      return { type, req: DeleteRequest.decode(r) };
+    case OpCode.setData:
+      return { type, req: SetDataRequest.decode(r) };
+    case OpCode.check:
+      return { type, req: CheckVersionRequest.decode(r) };
+    default:
+      throw new JuteDecodeError(`invalid op type ${type} in multi`);
+  }
+}
+
+function decodeMultiReadOp(type: number, r: JuteReader): ReadRequest {
+  switch (type) {
+    case OpCode.getChildren:
+      return { type, req: GetChildrenRequest.decode(r) };
+    case OpCode.getData:
+      return { type, req: GetDataRequest.decode(r) };
+    default:
+      throw new JuteDecodeError(`invalid op type ${type} in multiRead`);
+  }
+}
+
+/** Decodes the body that follows a RequestHeader. */
+export function decodeClientRequest(type: number, r: JuteReader): ClientRequest {
+  switch (type) {
+    case OpCode.create:
+    case OpCode.create2:
+    case OpCode.createContainer:
+      return { type, req: CreateRequest.decode(r) };
+    case OpCode.createTTL:
+      return { type, req: CreateTTLRequest.decode(r) };
+    case OpCode.delete:
+    case OpCode.deleteContainer:
+      return { type, req: DeleteRequest.decode(r) };
+    case OpCode.setData:
+      return { type, req: SetDataRequest.decode(r) };
+    case OpCode.setACL:
+      return { type, req: SetACLRequest.decode(r) };
+    case OpCode.check:
+      return { type, req: CheckVersionRequest.decode(r) };
+    case OpCode.multi:
+      return { type, ops: decodeMultiOps(r, decodeMultiWriteOp) };
+    case OpCode.reconfig:
+      return { type, req: ReconfigRequest.decode(r) };
+    case OpCode.closeSession:
+      return { type };
+    case OpCode.exists:
+      return { type, req: ExistsRequest.decode(r) };
+    case OpCode.getData:
+      return { type, req: GetDataRequest.decode(r) };
+    case OpCode.getChildren:
+      return { type, req: GetChildrenRequest.decode(r) };
+    case OpCode.getChildren2:
+      return { type, req: GetChildren2Request.decode(r) };
+    case OpCode.getACL:
+      return { type, req: GetACLRequest.decode(r) };
+    case OpCode.sync:
+      return { type, req: SyncRequest.decode(r) };
+    case OpCode.ping:
+      return { type };
+    case OpCode.multiRead:
+      return { type, ops: decodeMultiOps(r, decodeMultiReadOp) };
+    case OpCode.setWatches:
+      return { type, req: SetWatches.decode(r) };
+    case OpCode.setWatches2:
+      return { type, req: SetWatches2.decode(r) };
+    case OpCode.auth:
+      return { type, req: AuthPacket.decode(r) };
+    case OpCode.whoAmI:
+      return { type };
+    case OpCode.getEphemerals:
+      return { type, req: GetEphemeralsRequest.decode(r) };
+    case OpCode.getAllChildrenNumber:
+      return { type, req: GetAllChildrenNumberRequest.decode(r) };
+    case OpCode.addWatch:
+      return { type, req: AddWatchRequest.decode(r) };
+    case OpCode.checkWatches:
+      return { type, req: CheckWatchesRequest.decode(r) };
+    case OpCode.removeWatches:
+      return { type, req: RemoveWatchesRequest.decode(r) };
+    case OpCode.sasl:
+      return { type };
+    default:
+      throw new UnknownOpcodeError(type);
+  }
+}
+
+export function isWriteRequest(req: ClientRequest): req is WriteRequest {
+  return isWriteOp(req.type);
+}

@@ -1,0 +1,119 @@
+import type { Id } from '../protocol/generated/records.js';
+import type { WriteRequest } from '../protocol/client-requests.js';
+import type { KeeperError } from '../protocol/error-codes.js';
+import type { Txn } from '../protocol/txn.js';
+import type { DataTree, TxnResult } from '../tree/data-tree.js';
+import { ChangeSet, PendingChanges } from './pending-changes.js';
+import { prepWrite } from './prep.js';
+import type { TxnLog } from './txn-log.js';
+
+export interface WriteOrigin {
+  sessionId: bigint;
+  cxid: number;
+  authIds: readonly Id[];
+}
+
+/** Called once the txn is durable and applied, in zxid order. */
+export type WriteDone = (result: TxnResult, txn: Txn, error: KeeperError | undefined) => void;
+
+export interface PipelineSettings {
+  extendedTypesEnabled: boolean;
+  reconfigEnabled: boolean;
+}
+
+interface Queued {
+  txn: Txn;
+  error: KeeperError | undefined;
+  done: WriteDone;
+}
+
+/**
+ * prep → log → apply. Prep runs at once, in arrival order, against pending state;
+ * txns prepped in one event-loop turn go to the log as one batch (group commit);
+ * batches are applied strictly in order once durable.
+ */
+export class RequestPipeline {
+  readonly pending: PendingChanges;
+  private lastZxid: bigint;
+  private batch: Queued[] = [];
+  private flushScheduled = false;
+  private applied: Promise<void> = Promise.resolve();
+  private inFlight = 0;
+
+  constructor(
+    private readonly tree: DataTree,
+    private readonly log: TxnLog,
+    private readonly settings: PipelineSettings,
+    private readonly onFatal: (err: unknown) => void,
+  ) {
+    this.pending = new PendingChanges(tree);
+    this.lastZxid = tree.lastProcessedZxid;
+  }
+
+  /** The zxid of the last txn prepped (maybe not yet applied). */
+  get lastPreppedZxid(): bigint {
+    return this.lastZxid;
+  }
+
+  /** Writes prepped but not yet applied. */
+  get outstanding(): number {
+    return this.inFlight;
+  }
+
+  submit(origin: WriteOrigin, op: WriteRequest, done: WriteDone): void {
+    const zxid = ++this.lastZxid;
+    const view = new ChangeSet(this.pending);
+    const tree = this.tree;
+    const { body, error } = prepWrite(op, view, {
+      sessionId: origin.sessionId,
+      authIds: origin.authIds,
+      zxid,
+      extendedTypesEnabled: this.settings.extendedTypesEnabled,
+      reconfigEnabled: this.settings.reconfigEnabled,
+      isSystemPath: (p) => tree.isSystemPath(p),
+      ephemeralsOf: (s) => tree.ephemeralsOf(s),
+    });
+    const txn: Txn = {
+      hdr: { clientId: origin.sessionId, cxid: origin.cxid, zxid, time: BigInt(Date.now()), type: body.type },
+      body,
+    };
+    this.batch.push({ txn, error, done });
+    this.inFlight++;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length === 0) return;
+    const durable = this.log.append(batch.map((q) => q.txn));
+    this.applied = this.applied
+      .then(() => durable)
+      .then(
+        () => this.applyBatch(batch),
+        (err: unknown) => this.onFatal(err),
+      );
+  }
+
+  private applyBatch(batch: Queued[]): void {
+    for (const q of batch) {
+      const result = this.tree.processTxn(q.txn);
+      this.pending.releaseThrough(q.txn.hdr.zxid);
+      this.inFlight--;
+      q.done(result, q.txn, q.error);
+    }
+  }
+
+  /** Resolves when everything submitted so far is applied. */
+  async drain(): Promise<void> {
+    while (this.batch.length > 0 || this.flushScheduled || this.inFlight > 0) {
+      if (this.flushScheduled) this.flush();
+      await this.applied;
+      if (this.inFlight > 0 && !this.flushScheduled && this.batch.length === 0) await new Promise((r) => setImmediate(r));
+    }
+  }
+}
