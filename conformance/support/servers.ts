@@ -1,0 +1,271 @@
+/**
+ * Start the two conformance targets on 127.0.0.1 with the same zoo.cfg:
+ * Apache ZooKeeper 3.8 (Debian package, zkServer.sh start-foreground, which execs
+ * the JVM so the pid we hold is the JVM's) and zkts (node dist/src/cli/main.js start).
+ * Each is stopped by its pid: SIGTERM, then SIGKILL after a bound.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot, stopChild } from './proc.js';
+
+export type TargetName = 'zookeeper' | 'zkts';
+
+/**
+ * The targets every case file runs its cases against, in this order.
+ * CONFORMANCE_TARGETS=zkts (or zookeeper) narrows it for a quick local loop;
+ * unset, it is both.
+ */
+export const targets: readonly TargetName[] = (() => {
+  const all: TargetName[] = ['zookeeper', 'zkts'];
+  const env = process.env['CONFORMANCE_TARGETS'];
+  if (!env) return all;
+  const wanted = env.split(',').map((s) => s.trim());
+  const picked = all.filter((t) => wanted.includes(t));
+  return picked.length > 0 ? picked : all;
+})();
+
+export const HOST = '127.0.0.1' as const;
+
+export interface TestServer {
+  name: TargetName;
+  host: typeof HOST;
+  port: number;
+  pid: number;
+  /** "127.0.0.1:<port>" */
+  connectString: string;
+  /** The zoo.cfg both servers were given. */
+  configFile: string;
+  /** Last part of the server's stdout/stderr, for failure messages. */
+  logTail(max?: number): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra zoo.cfg lines (key -> value), appended after the defaults. */
+  extraConfig?: Record<string, string>;
+  /** Bound on startup (default 20 s for zkts, 40 s for the JVM). */
+  startTimeoutMs?: number;
+}
+
+const ZK_SERVER_SH = '/usr/share/zookeeper/bin/zkServer.sh';
+const ZKTS_READY = '"msg":"zkts serving"';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, HOST, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      srv.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/** Send a four-letter word and read the whole answer (the server closes after it). */
+export function fourLetterWord(port: number, word: string, timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const sock = createConnection({ host: HOST, port });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`${word}: no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    sock.once('connect', () => sock.write(word));
+    sock.on('data', (b: Buffer) => chunks.push(b));
+    sock.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    sock.once('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+}
+
+function tcpConnects(port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createConnection({ host: HOST, port });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      resolve(false);
+    }, timeoutMs);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+}
+
+function zooCfg(dataDir: string, port: number, extra: Record<string, string>): string {
+  const kv: Record<string, string> = {
+    tickTime: '2000',
+    initLimit: '10',
+    syncLimit: '5',
+    dataDir,
+    clientPort: String(port),
+    clientPortAddress: HOST,
+    maxClientCnxns: '0',
+    'admin.enableServer': 'false',
+    '4lw.commands.whitelist': '*',
+    ...extra,
+  };
+  return Object.entries(kv)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n') + '\n';
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function readTail(file: string, max: number): string {
+  try {
+    const s = readFileSync(file, 'utf8');
+    return s.length > max ? '...' + s.slice(-max) : s;
+  } catch {
+    return '';
+  }
+}
+
+/** Safety net: never leave a server behind if the test process exits abruptly. */
+const live = new Set<number>();
+let exitHookInstalled = false;
+function track(pid: number): void {
+  live.add(pid);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const p of live) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    });
+  }
+}
+
+async function launch(
+  name: TargetName,
+  opts: StartOptions,
+  command: (cfgFile: string) => { cmd: string; args: string[]; env: NodeJS.ProcessEnv },
+  ready: (port: number, log: () => string) => Promise<boolean>,
+  defaultTimeoutMs: number,
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), `zkconf-${name}-`));
+  const dataDir = join(dir, 'data');
+  mkdirSync(dataDir);
+  const port = await freePort();
+  const configFile = join(dir, 'zoo.cfg');
+  writeFileSync(configFile, zooCfg(dataDir, port, opts.extraConfig ?? {}));
+  const logFile = join(dir, 'server.log');
+  const logFd = openSync(logFile, 'a');
+  const { cmd, args, env } = command(configFile);
+  let child: ChildProcess;
+  try {
+    child = spawn(cmd, args, { stdio: ['ignore', logFd, logFd], env, cwd: dir });
+  } finally {
+    closeSync(logFd);
+  }
+  let spawnError: Error | undefined;
+  child.once('error', (e) => {
+    spawnError = e;
+  });
+  const logTail = (max = 4000): string => readTail(logFile, max);
+  const cleanup = async (): Promise<void> => {
+    await stopChild(child, 10_000);
+    if (child.pid !== undefined) live.delete(child.pid);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (child.pid !== undefined) track(child.pid);
+
+  const timeoutMs = opts.startTimeoutMs ?? defaultTimeoutMs;
+  const deadline = Date.now() + timeoutMs;
+  let ok = false;
+  for (let i = 0; i < 1000 && Date.now() < deadline; i++) {
+    if (spawnError) break;
+    if (child.exitCode !== null || child.signalCode !== null) break;
+    try {
+      if (await ready(port, () => logTail(1 << 20))) {
+        ok = true;
+        break;
+      }
+    } catch {
+      /* not yet */
+    }
+    await sleep(150);
+  }
+  if (!ok) {
+    const why = spawnError
+      ? `could not spawn ${cmd}: ${spawnError.message}`
+      : child.exitCode !== null || child.signalCode !== null
+        ? `exited early (code=${child.exitCode} signal=${child.signalCode})`
+        : `not ready within ${timeoutMs} ms`;
+    const tail = logTail();
+    await cleanup();
+    throw new Error(`${name} on ${HOST}:${port} ${why}\ncommand: ${cmd} ${args.join(' ')}\n--- server output ---\n${tail}`);
+  }
+  let stopped = false;
+  return {
+    name,
+    host: HOST,
+    port,
+    pid: child.pid as number,
+    connectString: `${HOST}:${port}`,
+    configFile,
+    logTail,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await cleanup();
+    },
+  };
+}
+
+export function startApacheZooKeeper(opts: StartOptions = {}): Promise<TestServer> {
+  return launch(
+    'zookeeper',
+    opts,
+    (cfg) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, SERVER_JVMFLAGS: '-Xmx256m' };
+      delete env['ZOO_NOEXEC'];
+      return { cmd: ZK_SERVER_SH, args: ['start-foreground', cfg], env };
+    },
+    async (port) => {
+      if ((await fourLetterWord(port, 'ruok')) !== 'imok') return false;
+      return (await fourLetterWord(port, 'srvr')).includes('Mode:');
+    },
+    40_000,
+  );
+}
+
+export function zktsCliPath(): string {
+  return join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
+}
+
+export async function startZkts(opts: StartOptions = {}): Promise<TestServer> {
+  const cli = zktsCliPath();
+  if (!existsSync(cli)) {
+    throw new Error(`zkts CLI not runnable: ${cli} does not exist (build with: npx tsc -p tsconfig.json)`);
+  }
+  return launch(
+    'zkts',
+    opts,
+    (cfg) => ({ cmd: process.execPath, args: [cli, 'start', '--config', cfg], env: { ...process.env } }),
+    async (port, log) => log().includes(ZKTS_READY) && (await tcpConnects(port)),
+    20_000,
+  );
+}
+
+export function startTarget(name: TargetName, opts: StartOptions = {}): Promise<TestServer> {
+  return name === 'zookeeper' ? startApacheZooKeeper(opts) : startZkts(opts);
+}
