@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/** The `zkts` command line: wires the subcommands together, nothing more. */
+import { Command } from 'commander';
+import { registerFourLetterCommand } from './four-letter-command.js';
+import { registerStartCommand } from './start-command.js';
+import { zktsVersion } from './version.js';
+
+const version = zktsVersion();
+const program = new Command();
+program
+  .name('zkts')
+  .description('A ZooKeeper-compatible coordination server')
+  .version(version, '-V, --version', 'print the zkts version');
+
+registerStartCommand(program);
+registerFourLetterCommand(program);
+program
+  .command('version')
+  .description('print the zkts version')
+  .action(() => {
+    process.stdout.write(`zkts ${version} (node ${process.version})\n`);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`zkts: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
