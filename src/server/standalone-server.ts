@@ -1,5 +1,14 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { OpCode } from '../protocol/opcodes.js';
+import { DataTree } from '../tree/data-tree.js';
+import { ClientConnection } from './client-connection.js';
+import { FourLetterWords } from './four-letter-context.js';
+import { RequestPipeline } from './request-pipeline.js';
 import type { ServerConfig } from './server-config.js';
+import type { ServerCore } from './server-core.js';
+import { type Session, SessionTracker } from './session-tracker.js';
+import { MemoryTxnLog, type TxnLog } from './txn-log.js';
 
 export interface RunningServer {
   /** The bound client port (useful when config.clientPort is 0). */
@@ -8,9 +17,176 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts a standalone server. (Contract stub: the implementation lands next.) */
+export interface ServerStatistics {
+  startedAt: number;
+  minLatency: number;
+  maxLatency: number;
+  totalLatency: number;
+  completed: number;
+  packetsReceived: number;
+  packetsSent: number;
+}
+
+function freshStatistics(): ServerStatistics {
+  return { startedAt: Date.now(), minLatency: Number.MAX_SAFE_INTEGER, maxLatency: 0, totalLatency: 0, completed: 0, packetsReceived: 0, packetsSent: 0 };
+}
+
+/** A standalone zkts: one tree, one pipeline, a client listener. */
+export class StandaloneServer implements ServerCore, RunningServer {
+  readonly tree = new DataTree();
+  readonly pipeline: RequestPipeline;
+  readonly sessions: SessionTracker;
+  readonly connections = new Set<ClientConnection>();
+  private readonly bySession = new Map<bigint, ClientConnection>();
+  private readonly paused = new Set<ClientConnection>();
+  private readonly perIp = new Map<string, number>();
+  private readonly listener: Server;
+  private readonly fourLetter: FourLetterWords;
+  private outstanding = 0;
+  statistics = freshStatistics();
+  port = 0;
+
+  constructor(
+    readonly config: ServerConfig,
+    readonly log: Logger,
+    readonly txnLog: TxnLog = new MemoryTxnLog(),
+  ) {
+    this.pipeline = new RequestPipeline(this.tree, txnLog, config, (err) => {
+      // A log that cannot write means nothing more can be acknowledged safely.
+      log.fatal({ err }, 'txn log failed; stopping');
+      process.exitCode = 1;
+      void this.close();
+    });
+    this.sessions = new SessionTracker(0, config.tickTime, (s) => this.expire(s));
+    this.listener = createServer((socket) => this.accept(socket));
+    this.fourLetter = new FourLetterWords(this);
+  }
+
+  get globalOutstanding(): number {
+    return this.outstanding;
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.listener.once('error', reject);
+      this.listener.listen(this.config.clientPort, this.config.clientPortAddress, () => {
+        this.listener.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = this.listener.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : this.config.clientPort;
+    this.sessions.start();
+    this.log.info({ port: this.port, address: this.config.clientPortAddress }, 'listening for clients');
+  }
+
+  private accept(socket: Socket): void {
+    const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const count = this.perIp.get(ip) ?? 0;
+    if (this.config.maxClientCnxns > 0 && count >= this.config.maxClientCnxns) {
+      this.log.warn({ ip, max: this.config.maxClientCnxns }, 'too many connections from this address; refusing');
+      socket.destroy();
+      return;
+    }
+    this.perIp.set(ip, count + 1);
+    socket.once('close', () => {
+      const n = (this.perIp.get(ip) ?? 1) - 1;
+      if (n <= 0) this.perIp.delete(ip);
+      else this.perIp.set(ip, n);
+    });
+    this.connections.add(new ClientConnection(socket, this));
+  }
+
+  fourLetterWord(head: Buffer): string | null {
+    return this.fourLetter.parse(head);
+  }
+
+  answerFourLetterWord(word: string, arg?: Buffer): string {
+    return this.fourLetter.answer(word, arg);
+  }
+
+  createSession(timeout: number, done: (session: Session) => void): void {
+    const id = this.sessions.newSessionId();
+    const session = this.sessions.add(id, timeout);
+    this.pipeline.submit({ sessionId: id, cxid: 0, authIds: [] }, { type: OpCode.createSession, timeOut: timeout }, () => done(session));
+  }
+
+  attachSession(session: Session, conn: ClientConnection): void {
+    const previous = this.bySession.get(session.id);
+    if (previous && previous !== conn) {
+      this.log.info({ session: `0x${session.id.toString(16)}` }, 'session moved to a new connection; closing the old one');
+      previous.close();
+    }
+    this.bySession.set(session.id, conn);
+  }
+
+  sessionClosed(sessionId: bigint): void {
+    this.sessions.remove(sessionId);
+    this.bySession.delete(sessionId);
+  }
+
+  private expire(session: Session): void {
+    this.log.info({ session: `0x${session.id.toString(16)}`, timeout: session.timeout }, 'session expired');
+    this.pipeline.submit({ sessionId: session.id, cxid: 0, authIds: [] }, { type: OpCode.closeSession }, () => {
+      const conn = this.bySession.get(session.id);
+      this.sessionClosed(session.id);
+      conn?.close();
+    });
+  }
+
+  outstandingChanged(delta: number): void {
+    this.outstanding += delta;
+    if (delta < 0 && this.paused.size > 0 && this.outstanding < this.config.globalOutstandingLimit) {
+      const waiting = [...this.paused];
+      this.paused.clear();
+      for (const c of waiting) c.updateReading();
+    }
+  }
+
+  connectionPaused(conn: ClientConnection): void {
+    this.paused.add(conn);
+  }
+
+  connectionClosed(conn: ClientConnection): void {
+    this.connections.delete(conn);
+    this.paused.delete(conn);
+    this.tree.removeWatcher(conn);
+    this.statistics.packetsReceived += conn.stats.packetsReceived;
+    this.statistics.packetsSent += conn.stats.packetsSent;
+    if (conn.session && this.bySession.get(conn.session.id) === conn) this.bySession.delete(conn.session.id);
+  }
+
+  recordLatency(ms: number): void {
+    const s = this.statistics;
+    s.minLatency = Math.min(s.minLatency, ms);
+    s.maxLatency = Math.max(s.maxLatency, ms);
+    s.totalLatency += ms;
+    s.completed++;
+  }
+
+  resetStatistics(): void {
+    this.statistics = freshStatistics();
+  }
+
+  /** Closes every live session through a txn (so ephemerals go), then stops. */
+  async close(): Promise<void> {
+    this.listener.close();
+    for (const s of [...this.sessions.all()]) {
+      if (s.closing) continue;
+      s.closing = true;
+      this.pipeline.submit({ sessionId: s.id, cxid: 0, authIds: [] }, { type: OpCode.closeSession }, () => this.sessionClosed(s.id));
+    }
+    await this.pipeline.drain();
+    this.sessions.stop();
+    for (const c of [...this.connections]) c.close();
+    await this.txnLog.close();
+    this.log.info('server stopped');
+  }
+}
+
+/** Starts a standalone server listening on config.clientPort (0 picks a free port). */
 export async function startStandaloneServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
-  void config;
-  void log;
-  throw new Error('not implemented yet');
+  const server = new StandaloneServer(config, log);
+  await server.listen();
+  return server;
 }

@@ -1,0 +1,430 @@
+import { createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import {
+  AuthPacket,
+  ConnectRequest,
+  ConnectResponse,
+  type Id,
+  ReplyHeader,
+  RequestHeader,
+  WatcherEvent,
+} from '../protocol/generated/records.js';
+import { type ClientRequest, decodeClientRequest, isWriteRequest, UnknownOpcodeError } from '../protocol/client-requests.js';
+import { Err, KeeperError } from '../protocol/error-codes.js';
+import { FrameDecoder, FrameLengthError } from '../protocol/frame-decoder.js';
+import { JuteDecodeError, JuteReader } from '../protocol/jute-reader.js';
+import { JuteWriter } from '../protocol/jute-writer.js';
+import { OpCode, opName, Xid } from '../protocol/opcodes.js';
+import type { Watcher } from '../tree/watch-manager.js';
+import { executeRead } from './read-requests.js';
+import { encodeReplyBody, type ReplyBody, replyForTxn } from './reply-body.js';
+import type { ServerCore } from './server-core.js';
+import { passwordMatches } from './session-password.js';
+import type { Session } from './session-tracker.js';
+
+type State = 'handshake' | 'awaiting-session' | 'connected' | 'closed';
+
+/** One request of this connection, kept until its reply can go out in order. */
+interface Pending {
+  xid: number;
+  type: number;
+  received: number;
+  /** Reads: run when they reach the head. Writes: filled in when applied. */
+  read?: ClientRequest;
+  reply?: { zxid: bigint; err: number; body?: ReplyBody };
+  closeAfter?: boolean;
+}
+
+export interface ConnectionStats {
+  packetsReceived: number;
+  packetsSent: number;
+  lastCxid: number;
+  lastZxid: bigint;
+  lastOp: string;
+  lastLatency: number;
+  minLatency: number;
+  maxLatency: number;
+  totalLatency: number;
+  completed: number;
+  lastResponseTime: number;
+  established: number;
+}
+
+const MAX_OUTSTANDING_PER_CONNECTION = 1000;
+
+function freshStats(): ConnectionStats {
+  return {
+    packetsReceived: 0,
+    packetsSent: 0,
+    lastCxid: -1,
+    lastZxid: -1n,
+    lastOp: 'NA',
+    lastLatency: 0,
+    minLatency: Number.MAX_SAFE_INTEGER,
+    maxLatency: 0,
+    totalLatency: 0,
+    completed: 0,
+    lastResponseTime: 0,
+    established: Date.now(),
+  };
+}
+
+/**
+ * The server side of one client TCP connection: framing, the session handshake,
+ * replies in the order requests arrived, and watch notifications.
+ */
+export class ClientConnection implements Watcher {
+  private state: State = 'handshake';
+  private readonly decoder: FrameDecoder;
+  private readonly out = new JuteWriter(4096);
+  private flushScheduled = false;
+  private readonly queue: Pending[] = [];
+  private writeBlocked = false;
+  private paused = false;
+  private oldClient = false;
+  session: Session | undefined;
+  readonly authIds: Id[];
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  stats = freshStats();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly core: ServerCore,
+  ) {
+    this.remoteAddress = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    this.remotePort = socket.remotePort ?? 0;
+    this.authIds = [{ scheme: 'ip', id: this.remoteAddress }];
+    this.decoder = new FrameDecoder(core.config.juteMaxBuffer);
+    this.log = core.log.child({ client: `${this.remoteAddress}:${this.remotePort}` });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => {
+      this.writeBlocked = false;
+      this.updateReading();
+    });
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
+    socket.on('close', () => this.onClosed());
+  }
+
+  get sessionId(): bigint {
+    return this.session?.id ?? 0n;
+  }
+
+  /** As a read's caller, the connection is its own watcher. */
+  get watcher(): Watcher {
+    return this;
+  }
+
+  get outstanding(): number {
+    return this.queue.length;
+  }
+
+  // ---- input ----
+
+  private onData(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    this.decoder.push(chunk);
+    if (this.state === 'handshake' && this.tryFourLetterWord()) return;
+    this.processFrames();
+  }
+
+  /** ZooKeeper reads a new connection's first 4 bytes as a command before treating them as a length. */
+  private tryFourLetterWord(): boolean {
+    const head = this.decoder.peek(4);
+    if (!head) return false;
+    const word = this.core.fourLetterWord(head);
+    if (word === null) return false;
+    const needsArg = word === 'stmk';
+    const all = this.decoder.peek(needsArg ? 12 : 4);
+    if (!all) return true;
+    const text = this.core.answerFourLetterWord(word, needsArg ? all.subarray(4, 12) : undefined);
+    this.state = 'closed';
+    this.socket.end(text);
+    return true;
+  }
+
+  private processFrames(): void {
+    try {
+      while (this.state === 'handshake' || this.state === 'connected') {
+        const frame = this.decoder.next();
+        if (!frame) return;
+        this.stats.packetsReceived++;
+        if (this.state === 'handshake') this.onConnectRequest(frame);
+        else this.onRequest(frame);
+      }
+    } catch (e) {
+      if (e instanceof FrameLengthError) {
+        this.log.warn({ length: e.length, max: e.max }, 'closing connection: bad frame length');
+      } else if (e instanceof JuteDecodeError) {
+        this.log.warn({ err: e.message }, 'closing connection: malformed frame');
+      } else {
+        this.log.error({ err: e }, 'closing connection: unexpected error');
+      }
+      this.close();
+    }
+  }
+
+  private onConnectRequest(frame: Buffer): void {
+    const r = new JuteReader(frame);
+    const req = ConnectRequest.decode(r);
+    this.oldClient = r.remaining() === 0;
+    const readOnly = this.oldClient ? false : r.readBool();
+    void readOnly; // a standalone server is read-write: the flag changes nothing
+    const cfg = this.core.config;
+    if (req.lastZxidSeen > this.core.tree.lastProcessedZxid) {
+      this.log.info(
+        { lastZxidSeen: `0x${req.lastZxidSeen.toString(16)}`, ourZxid: `0x${this.core.tree.lastProcessedZxid.toString(16)}` },
+        'refusing session: client has seen a later zxid than ours; it must try another server',
+      );
+      this.close();
+      return;
+    }
+    const timeout = Math.min(Math.max(req.timeOut, cfg.minSessionTimeout), cfg.maxSessionTimeout);
+    if (req.sessionId === 0n) {
+      this.state = 'awaiting-session';
+      this.core.createSession(timeout, (session) => {
+        if (this.state === 'closed') return;
+        this.attach(session);
+        this.sendConnectResponse(session.timeout, session.id, this.core.sessions.passwordFor(session.id));
+        this.log.info({ session: `0x${session.id.toString(16)}`, timeout }, 'session established');
+        this.processFrames();
+      });
+      return;
+    }
+    const session = this.core.sessions.get(req.sessionId);
+    if (!session || session.closing || !passwordMatches(req.sessionId, req.passwd)) {
+      this.log.info({ session: `0x${req.sessionId.toString(16)}` }, 'refusing reconnect: session expired, closed or wrong password');
+      this.sendConnectResponse(0, 0n, Buffer.alloc(16));
+      this.state = 'closed';
+      this.flushNow();
+      this.socket.end();
+      return;
+    }
+    session.timeout = timeout;
+    this.core.sessions.touch(session);
+    this.attach(session);
+    this.sendConnectResponse(timeout, session.id, this.core.sessions.passwordFor(session.id));
+  }
+
+  private attach(session: Session): void {
+    this.session = session;
+    this.state = 'connected';
+    this.core.attachSession(session, this);
+  }
+
+  private sendConnectResponse(timeOut: number, sessionId: bigint, passwd: Buffer): void {
+    const w = this.out;
+    const at = w.reserveLength();
+    ConnectResponse.encode(w, { protocolVersion: 0, timeOut, sessionId, passwd });
+    if (!this.oldClient) w.writeBool(false);
+    w.patchLength(at);
+    this.stats.packetsSent++;
+    this.scheduleFlush();
+  }
+
+  private onRequest(frame: Buffer): void {
+    const r = new JuteReader(frame);
+    const hdr = RequestHeader.decode(r);
+    const session = this.session as Session;
+    this.core.sessions.touch(session);
+    this.stats.lastCxid = hdr.xid;
+    if (hdr.type === OpCode.auth) {
+      this.onAuth(hdr.xid, AuthPacket.decode(r));
+      return;
+    }
+    const pending: Pending = { xid: hdr.xid, type: hdr.type, received: performance.now() };
+    let req: ClientRequest;
+    try {
+      req = decodeClientRequest(hdr.type, r);
+    } catch (e) {
+      if (e instanceof UnknownOpcodeError) {
+        // ZooKeeper answers Unimplemented (zxid -1) and then drops the connection.
+        this.log.warn({ opcode: hdr.type }, 'unknown opcode; closing connection after the error reply');
+        pending.reply = { zxid: -1n, err: Err.UNIMPLEMENTED };
+        pending.closeAfter = true;
+        this.enqueue(pending);
+        return;
+      }
+      if (!(e instanceof JuteDecodeError)) throw e;
+      this.log.warn({ opcode: opName(hdr.type), err: e.message }, 'malformed request body');
+      pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: Err.MARSHALLINGERROR };
+      this.enqueue(pending);
+      return;
+    }
+    if (session.closing) return;
+    if (isWriteRequest(req)) {
+      if (req.type === OpCode.closeSession) session.closing = true;
+      this.enqueue(pending);
+      this.core.pipeline.submit({ sessionId: session.id, cxid: hdr.xid, authIds: this.authIds }, req, (result, txn) => {
+        pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: result.type === OpCode.error ? result.err : Err.OK };
+        if (result.type !== OpCode.error) pending.reply.body = replyForTxn(result, hdr.type);
+        if (req.type === OpCode.closeSession) {
+          pending.closeAfter = true;
+          this.core.sessionClosed(session.id);
+        }
+        void txn;
+        this.drainQueue();
+      });
+    } else {
+      pending.read = req;
+      this.enqueue(pending);
+    }
+  }
+
+  private onAuth(xid: number, auth: AuthPacket): void {
+    if (auth.scheme === 'digest' && auth.auth !== null) {
+      const text = auth.auth.toString('utf8');
+      const colon = text.indexOf(':');
+      if (colon > 0) {
+        const user = text.substring(0, colon);
+        const digest = createHash('sha1').update(text).digest('base64');
+        const id = { scheme: 'digest', id: `${user}:${digest}` };
+        if (!this.authIds.some((a) => a.scheme === id.scheme && a.id === id.id)) this.authIds.push(id);
+        this.sendHeader(xid, 0n, Err.OK);
+        return;
+      }
+    }
+    this.log.warn({ scheme: auth.scheme }, 'authentication failed; closing connection');
+    this.sendHeader(xid, 0n, Err.AUTHFAILED);
+    this.flushNow();
+    this.close();
+  }
+
+  // ---- ordered replies ----
+
+  private enqueue(p: Pending): void {
+    this.queue.push(p);
+    this.core.outstandingChanged(1);
+    this.updateReading();
+    this.drainQueue();
+  }
+
+  /** Sends every reply at the head that is ready; a read runs once it reaches the head. */
+  private drainQueue(): void {
+    while (this.queue.length > 0) {
+      const head = this.queue[0] as Pending;
+      if (!head.reply) {
+        if (!head.read) return;
+        head.reply = this.runRead(head.read);
+      }
+      this.queue.shift();
+      this.core.outstandingChanged(-1);
+      this.sendReply(head);
+      if (head.closeAfter) {
+        this.flushNow();
+        this.close();
+        return;
+      }
+    }
+    this.updateReading();
+  }
+
+  private runRead(req: ClientRequest): { zxid: bigint; err: number; body?: ReplyBody } {
+    try {
+      if (isWriteRequest(req)) throw new KeeperError(Err.SYSTEMERROR);
+      const body = executeRead(this.core.tree, req, this);
+      return { zxid: this.core.tree.lastProcessedZxid, err: Err.OK, body };
+    } catch (e) {
+      if (!(e instanceof KeeperError)) throw e;
+      return { zxid: this.core.tree.lastProcessedZxid, err: e.code };
+    }
+  }
+
+  private sendReply(p: Pending): void {
+    const reply = p.reply as { zxid: bigint; err: number; body?: ReplyBody };
+    const xid = p.type === OpCode.ping ? Xid.ping : p.xid;
+    const w = this.out;
+    const at = w.reserveLength();
+    ReplyHeader.encode(w, { xid, zxid: reply.zxid, err: reply.err });
+    if (reply.err === Err.OK && reply.body) encodeReplyBody(w, reply.body);
+    w.patchLength(at);
+    this.stats.packetsSent++;
+    const now = performance.now();
+    const latency = Math.round(now - p.received);
+    const s = this.stats;
+    s.lastOp = opName(p.type);
+    s.lastZxid = reply.zxid;
+    s.lastLatency = latency;
+    s.minLatency = Math.min(s.minLatency, latency);
+    s.maxLatency = Math.max(s.maxLatency, latency);
+    s.totalLatency += latency;
+    s.completed++;
+    s.lastResponseTime = Date.now();
+    this.core.recordLatency(latency);
+    this.scheduleFlush();
+  }
+
+  private sendHeader(xid: number, zxid: bigint, err: number): void {
+    const at = this.out.reserveLength();
+    ReplyHeader.encode(this.out, { xid, zxid, err });
+    this.out.patchLength(at);
+    this.stats.packetsSent++;
+    this.scheduleFlush();
+  }
+
+  /** Watcher: notifications skip the reply queue, so they precede any later reply. */
+  process(event: WatcherEvent): void {
+    if (this.state === 'closed') return;
+    const w = this.out;
+    const at = w.reserveLength();
+    ReplyHeader.encode(w, { xid: Xid.notification, zxid: -1n, err: Err.OK });
+    WatcherEvent.encode(w, event);
+    w.patchLength(at);
+    this.stats.packetsSent++;
+    this.scheduleFlush();
+  }
+
+  // ---- output and flow control ----
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flushNow());
+  }
+
+  private flushNow(): void {
+    this.flushScheduled = false;
+    if (this.out.offset === 0 || this.socket.destroyed) return;
+    const ok = this.socket.write(this.out.toBuffer());
+    this.out.reset();
+    if (!ok) {
+      this.writeBlocked = true;
+      this.updateReading();
+    }
+  }
+
+  /** Stops reading while this client has too much in flight or its output is backed up. */
+  updateReading(): void {
+    if (this.state === 'closed') return;
+    const stop =
+      this.writeBlocked ||
+      this.queue.length >= MAX_OUTSTANDING_PER_CONNECTION ||
+      this.core.globalOutstanding >= this.core.config.globalOutstandingLimit;
+    if (stop && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+      this.core.connectionPaused(this);
+    } else if (!stop && this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** Drops the TCP connection; the session lives on until it expires or is closed. */
+  close(): void {
+    if (this.socket.destroyed) return;
+    this.state = 'closed';
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  private onClosed(): void {
+    this.state = 'closed';
+    if (this.queue.length > 0) this.core.outstandingChanged(-this.queue.length);
+    this.queue.length = 0;
+    this.core.connectionClosed(this);
+  }
+}

@@ -1,0 +1,126 @@
+import {
+  ACL,
+  ClientInfo,
+  Create2Response,
+  CreateResponse,
+  ErrorResponse,
+  ExistsResponse,
+  GetACLResponse,
+  GetAllChildrenNumberResponse,
+  GetChildren2Response,
+  GetChildrenResponse,
+  GetDataResponse,
+  GetEphemeralsResponse,
+  MultiHeader,
+  SetACLResponse,
+  SetDataResponse,
+  Stat,
+  SyncResponse,
+  WhoAmIResponse,
+} from '../protocol/generated/records.js';
+import type { JuteWriter } from '../protocol/jute-writer.js';
+import { OpCode } from '../protocol/opcodes.js';
+import type { TxnResult } from '../tree/data-tree.js';
+
+/** The body of a successful reply (or of one multi result), by the op it answers. */
+export type ReplyBody =
+  | { type: typeof OpCode.create; path: string }
+  | { type: typeof OpCode.create2; path: string; stat: Stat }
+  | { type: typeof OpCode.exists | typeof OpCode.setData | typeof OpCode.setACL; stat: Stat }
+  | { type: typeof OpCode.getData; data: Buffer; stat: Stat }
+  | { type: typeof OpCode.getChildren; children: string[] }
+  | { type: typeof OpCode.getChildren2; children: string[]; stat: Stat }
+  | { type: typeof OpCode.getACL; acl: ACL[]; stat: Stat }
+  | { type: typeof OpCode.sync; path: string | null }
+  | { type: typeof OpCode.whoAmI; clientInfo: ClientInfo[] }
+  | { type: typeof OpCode.getEphemerals; ephemerals: string[] }
+  | { type: typeof OpCode.getAllChildrenNumber; totalNumber: number }
+  | { type: typeof OpCode.multi | typeof OpCode.multiRead; results: (ReplyBody | { type: typeof OpCode.error; err: number })[] }
+  | { type: typeof OpCode.error; err: number }
+  | {
+      type:
+        | typeof OpCode.delete
+        | typeof OpCode.check
+        | typeof OpCode.ping
+        | typeof OpCode.setWatches
+        | typeof OpCode.closeSession
+        | typeof OpCode.checkWatches
+        | typeof OpCode.removeWatches
+        | typeof OpCode.createSession;
+    };
+
+/** The reply body ZooKeeper builds from an applied txn. */
+export function replyForTxn(result: TxnResult, requestType: number): ReplyBody {
+  switch (result.type) {
+    case OpCode.create:
+      return { type: OpCode.create, path: result.path ?? '' };
+    case OpCode.create2:
+    case OpCode.createContainer:
+    case OpCode.createTTL:
+      // create2, createTTL and createContainer all answer path + Stat.
+      return { type: OpCode.create2, path: result.path ?? '', stat: result.stat as Stat };
+    case OpCode.delete:
+    case OpCode.deleteContainer:
+      return { type: OpCode.delete };
+    case OpCode.setData:
+      return { type: OpCode.setData, stat: result.stat as Stat };
+    case OpCode.setACL:
+      return { type: OpCode.setACL, stat: result.stat as Stat };
+    case OpCode.check:
+      return { type: OpCode.check };
+    case OpCode.multi:
+      return {
+        type: OpCode.multi,
+        results: (result.multi ?? []).map((r) => (r.type === OpCode.error ? { type: OpCode.error, err: r.err } : replyForTxn(r, r.type))),
+      };
+    case OpCode.error:
+      return { type: OpCode.error, err: result.err };
+    case OpCode.closeSession:
+      return { type: OpCode.closeSession };
+    default:
+      return { type: requestType === OpCode.createSession ? OpCode.createSession : OpCode.check };
+  }
+}
+
+/** Writes a reply body. Bodies with nothing on the wire write nothing. */
+export function encodeReplyBody(w: JuteWriter, body: ReplyBody): void {
+  switch (body.type) {
+    case OpCode.create:
+      return CreateResponse.encode(w, { path: body.path });
+    case OpCode.create2:
+      return Create2Response.encode(w, { path: body.path, stat: body.stat });
+    case OpCode.exists:
+      return ExistsResponse.encode(w, { stat: body.stat });
+    case OpCode.setData:
+      return SetDataResponse.encode(w, { stat: body.stat });
+    case OpCode.setACL:
+      return SetACLResponse.encode(w, { stat: body.stat });
+    case OpCode.getData:
+      return GetDataResponse.encode(w, { data: body.data, stat: body.stat });
+    case OpCode.getChildren:
+      return GetChildrenResponse.encode(w, { children: body.children });
+    case OpCode.getChildren2:
+      return GetChildren2Response.encode(w, { children: body.children, stat: body.stat });
+    case OpCode.getACL:
+      return GetACLResponse.encode(w, { acl: body.acl, stat: body.stat });
+    case OpCode.sync:
+      return SyncResponse.encode(w, { path: body.path });
+    case OpCode.whoAmI:
+      return WhoAmIResponse.encode(w, { clientInfo: body.clientInfo });
+    case OpCode.getEphemerals:
+      return GetEphemeralsResponse.encode(w, { ephemerals: body.ephemerals });
+    case OpCode.getAllChildrenNumber:
+      return GetAllChildrenNumberResponse.encode(w, { totalNumber: body.totalNumber });
+    case OpCode.error:
+      return ErrorResponse.encode(w, { err: body.err });
+    case OpCode.multi:
+    case OpCode.multiRead:
+      for (const r of body.results) {
+        MultiHeader.encode(w, { type: r.type, done: false, err: r.type === OpCode.error ? r.err : 0 });
+        encodeReplyBody(w, r);
+      }
+      return MultiHeader.encode(w, { type: -1, done: true, err: -1 });
+    default:
+      return;
+  }
+}
