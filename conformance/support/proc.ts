@@ -124,3 +124,87 @@ export function describeRun(r: RunResult): string {
   const tail = (s: string): string => (s.length > 3000 ? '...' + s.slice(-3000) : s);
   return `exit=${r.code} signal=${r.signal} timedOut=${r.timedOut}\n--- stdout ---\n${tail(r.stdout)}\n--- stderr ---\n${tail(r.stderr)}`;
 }
+
+/** A process kept running while the test talks to it; stdout is read line by line. */
+export interface LongRunning {
+  child: ChildProcess;
+  pid: number;
+  stdout(): string;
+  stderr(): string;
+  /** Wait (bounded) for a JSON line on stdout matching pred. */
+  waitForJson(pred: (o: Record<string, unknown>) => boolean, timeoutMs: number): Promise<Record<string, unknown>>;
+  /** Wait (bounded) for the process to exit; false if it did not. */
+  waitExit(timeoutMs: number): Promise<boolean>;
+  /** Resume if stopped, then SIGTERM/SIGKILL by pid. */
+  stop(): Promise<void>;
+}
+
+export function startLong(cmd: string, args: readonly string[], env?: NodeJS.ProcessEnv): LongRunning {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
+  if (child.pid === undefined) throw new Error(`could not start ${cmd}`);
+  const pid = child.pid;
+  let out = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  const notify = (): void => {
+    for (const w of [...waiters]) w();
+  };
+  child.stdout?.on('data', (b: Buffer) => {
+    out += b.toString('utf8');
+    notify();
+  });
+  child.stderr?.on('data', (b: Buffer) => {
+    err += b.toString('utf8');
+  });
+  child.once('exit', notify);
+  const exited = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  return {
+    child,
+    pid,
+    stdout: () => out,
+    stderr: () => err,
+    waitForJson(pred, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const hit = jsonLines(out).find(pred);
+          if (hit) {
+            done();
+            resolve(hit);
+          } else if (exited()) {
+            done();
+            reject(new Error(`${cmd} exited (${child.exitCode ?? child.signalCode}) before the expected line\n${out}\n${err}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`${cmd}: no expected line within ${timeoutMs} ms\n${out}\n${err}`));
+        }, timeoutMs);
+        const done = (): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    waitExit(timeoutMs) {
+      if (exited()) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    },
+    async stop() {
+      if (exited()) return;
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        /* gone */
+      }
+      await stopChild(child, 3000);
+    },
+  };
+}
