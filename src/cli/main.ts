@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { registerFourLetterCommand } from './four-letter-command.js';
 import { registerStartCommand } from './start-command.js';
-import { zktsVersion } from './version.js';
+import { zktsVersion } from '../server/version.js';
 
 const version = zktsVersion();
 const program = new Command();

@@ -41,7 +41,7 @@ export interface ConnectionStats {
   packetsSent: number;
   lastCxid: number;
   lastZxid: bigint;
-  lastOp: string;
+  lastOpcode: number | null;
   lastLatency: number;
   minLatency: number;
   maxLatency: number;
@@ -59,7 +59,7 @@ function freshStats(): ConnectionStats {
     packetsSent: 0,
     lastCxid: -1,
     lastZxid: -1n,
-    lastOp: 'NA',
+    lastOpcode: null,
     lastLatency: 0,
     minLatency: Number.MAX_SAFE_INTEGER,
     maxLatency: 0,
@@ -83,6 +83,8 @@ export class ClientConnection implements Watcher {
   private writeBlocked = false;
   private paused = false;
   private oldClient = false;
+  /** This connection asked a four-letter word (cons shows it with no interest ops). */
+  isFourLetterWord = false;
   session: Session | undefined;
   readonly authIds: Id[];
   readonly remoteAddress: string;
@@ -137,10 +139,12 @@ export class ClientConnection implements Watcher {
     if (!head) return false;
     const word = this.core.fourLetterWord(head);
     if (word === null) return false;
-    const needsArg = word === 'stmk';
-    const all = this.decoder.peek(needsArg ? 12 : 4);
+    this.isFourLetterWord = true;
+    this.stats.packetsReceived = 1;
+    const argLength = this.core.fourLetterPayloadLength(word);
+    const all = this.decoder.peek(4 + argLength);
     if (!all) return true;
-    const text = this.core.answerFourLetterWord(word, needsArg ? all.subarray(4, 12) : undefined);
+    const text = this.core.answerFourLetterWord(word, argLength > 0 ? all.subarray(4, 4 + argLength) : undefined);
     this.state = 'closed';
     this.socket.end(text);
     return true;
@@ -288,6 +292,7 @@ export class ClientConnection implements Watcher {
       }
     }
     this.log.warn({ scheme: auth.scheme }, 'authentication failed; closing connection');
+    this.core.authFailed();
     this.sendHeader(xid, 0n, Err.AUTHFAILED);
     this.flushNow();
     this.close();
@@ -342,10 +347,11 @@ export class ClientConnection implements Watcher {
     if (reply.err === Err.OK && reply.body) encodeReplyBody(w, reply.body);
     w.patchLength(at);
     this.stats.packetsSent++;
+    this.core.recordResponseSize(w.offset - at);
     const now = performance.now();
     const latency = Math.round(now - p.received);
     const s = this.stats;
-    s.lastOp = opName(p.type);
+    s.lastOpcode = p.type;
     s.lastZxid = reply.zxid;
     s.lastLatency = latency;
     s.minLatency = Math.min(s.minLatency, latency);
@@ -411,6 +417,11 @@ export class ClientConnection implements Watcher {
       this.paused = false;
       this.socket.resume();
     }
+  }
+
+  /** crst: forget this connection's counters. */
+  resetStats(): void {
+    this.stats = { ...freshStats(), established: this.stats.established };
   }
 
   /** Drops the TCP connection; the session lives on until it expires or is closed. */

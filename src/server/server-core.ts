@@ -16,6 +16,8 @@ export interface ServerCore {
   readonly globalOutstanding: number;
   /** The four-letter word these 4 bytes spell, or null. */
   fourLetterWord(head: Buffer): string | null;
+  /** Bytes that must follow `word` (stmk's mask) before it can be answered. */
+  fourLetterPayloadLength(word: string): number;
   answerFourLetterWord(word: string, arg?: Buffer): string;
   /** Logs a createSession txn, then calls back with the live session. */
   createSession(timeout: number, done: (session: Session) => void): void;
@@ -27,4 +29,6 @@ export interface ServerCore {
   connectionPaused(conn: ClientConnection): void;
   connectionClosed(conn: ClientConnection): void;
   recordLatency(ms: number): void;
+  recordResponseSize(bytes: number): void;
+  authFailed(): void;
 }

@@ -25,10 +25,15 @@ export interface ServerStatistics {
   completed: number;
   packetsReceived: number;
   packetsSent: number;
+  lastResponseSize: number;
+  minResponseSize: number;
+  maxResponseSize: number;
+  authFailed: number;
 }
 
 function freshStatistics(): ServerStatistics {
-  return { startedAt: Date.now(), minLatency: Number.MAX_SAFE_INTEGER, maxLatency: 0, totalLatency: 0, completed: 0, packetsReceived: 0, packetsSent: 0 };
+  return { startedAt: Date.now(), minLatency: Number.MAX_SAFE_INTEGER, maxLatency: 0, totalLatency: 0, completed: 0, packetsReceived: 0, packetsSent: 0,
+    lastResponseSize: -1, minResponseSize: -1, maxResponseSize: -1, authFailed: 0 };
 }
 
 /** A standalone zkts: one tree, one pipeline, a client listener. */
@@ -43,6 +48,8 @@ export class StandaloneServer implements ServerCore, RunningServer {
   private readonly listener: Server;
   private readonly fourLetter: FourLetterWords;
   private outstanding = 0;
+  /** False until listening and once closing, when most four-letter words say so. */
+  serving = false;
   statistics = freshStatistics();
   port = 0;
 
@@ -77,6 +84,7 @@ export class StandaloneServer implements ServerCore, RunningServer {
     const addr = this.listener.address();
     this.port = typeof addr === 'object' && addr ? addr.port : this.config.clientPort;
     this.sessions.start();
+    this.serving = true;
     this.log.info({ port: this.port, address: this.config.clientPortAddress }, 'listening for clients');
   }
 
@@ -99,6 +107,10 @@ export class StandaloneServer implements ServerCore, RunningServer {
 
   fourLetterWord(head: Buffer): string | null {
     return this.fourLetter.parse(head);
+  }
+
+  fourLetterPayloadLength(word: string): number {
+    return this.fourLetter.payloadLength(word);
   }
 
   answerFourLetterWord(word: string, arg?: Buffer): string {
@@ -164,12 +176,24 @@ export class StandaloneServer implements ServerCore, RunningServer {
     s.completed++;
   }
 
+  recordResponseSize(bytes: number): void {
+    const s = this.statistics;
+    s.lastResponseSize = bytes;
+    s.minResponseSize = s.minResponseSize < 0 ? bytes : Math.min(s.minResponseSize, bytes);
+    s.maxResponseSize = Math.max(s.maxResponseSize, bytes);
+  }
+
+  authFailed(): void {
+    this.statistics.authFailed++;
+  }
+
   resetStatistics(): void {
     this.statistics = freshStatistics();
   }
 
   /** Closes every live session through a txn (so ephemerals go), then stops. */
   async close(): Promise<void> {
+    this.serving = false;
     this.listener.close();
     for (const s of [...this.sessions.all()]) {
       if (s.closing) continue;
