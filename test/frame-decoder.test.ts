@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FrameDecoder, FrameLengthError } from '../src/protocol/frame-decoder.js';
+
+function frame(body: string): Buffer {
+  const b = Buffer.from(body);
+  const len = Buffer.alloc(4);
+  len.writeInt32BE(b.length);
+  return Buffer.concat([len, b]);
+}
+
+test('returns whole frames however the bytes were split', () => {
+  const bytes = Buffer.concat([frame('hello'), frame(''), frame('world!')]);
+  for (const size of [1, 2, 3, 5, 7, bytes.length]) {
+    const d = new FrameDecoder(1024);
+    const got: string[] = [];
+    for (let i = 0; i < bytes.length; i += size) {
+      d.push(bytes.subarray(i, i + size));
+      for (let f = d.next(); f; f = d.next()) got.push(f.toString());
+    }
+    assert.deepEqual(got, ['hello', '', 'world!'], `chunk size ${size}`);
+    assert.equal(d.bufferedBytes, 0);
+  }
+});
+
+test('refuses negative lengths and lengths above the limit', () => {
+  const d = new FrameDecoder(10);
+  d.push(Buffer.from([0xff, 0xff, 0xff, 0xfb]));
+  assert.throws(() => d.next(), FrameLengthError);
+  const e = new FrameDecoder(10);
+  e.push(frame('this is longer than ten'));
+  assert.throws(() => e.next(), (err: unknown) => err instanceof FrameLengthError && err.length === 23);
+});
+
+test('peek shows the first bytes without consuming them', () => {
+  const d = new FrameDecoder(1024);
+  d.push(Buffer.from('ru'));
+  assert.equal(d.peek(4), null);
+  d.push(Buffer.from('ok'));
+  assert.equal(d.peek(4)?.toString(), 'ruok');
+  assert.equal(d.bufferedBytes, 4);
+});
