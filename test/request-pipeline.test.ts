@@ -201,3 +201,12 @@ test('watches fire once, with ZooKeeper event types, and a deleted node notifies
     ],
   );
 });
+
+test('null data stays null (ZooKeeper answers it as a -1 length) while empty data stays empty', async () => {
+  const { tree, write } = setup();
+  await write({ type: OpCode.create, req: { path: '/null', data: null, acl: OPEN_ACL_UNSAFE, flags: 0 } });
+  await write({ type: OpCode.create, req: { path: '/empty', data: Buffer.alloc(0), acl: OPEN_ACL_UNSAFE, flags: 0 } });
+  assert.equal(tree.getData('/null').data, null);
+  assert.equal(tree.getData('/null').stat.dataLength, 0);
+  assert.deepEqual(tree.getData('/empty').data, Buffer.alloc(0));
+});

@@ -27,7 +27,7 @@ export type ReplyBody =
   | { type: typeof OpCode.create; path: string }
   | { type: typeof OpCode.create2; path: string; stat: Stat }
   | { type: typeof OpCode.exists | typeof OpCode.setData | typeof OpCode.setACL; stat: Stat }
-  | { type: typeof OpCode.getData; data: Buffer; stat: Stat }
+  | { type: typeof OpCode.getData; data: Buffer | null; stat: Stat }
   | { type: typeof OpCode.getChildren; children: string[] }
   | { type: typeof OpCode.getChildren2; children: string[]; stat: Stat }
   | { type: typeof OpCode.getACL; acl: ACL[]; stat: Stat }

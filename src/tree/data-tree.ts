@@ -36,7 +36,7 @@ export class DataTree {
   lastProcessedZxid = 0n;
 
   constructor() {
-    const zero = (data: Buffer, acl: ACL[], aversion = 0) => new ZNode(data, acl, 0n, 0n, 0n, 0n, 0, 0, aversion, 0n, 0n);
+    const zero = (data: Buffer | null, acl: ACL[], aversion = 0) => new ZNode(data, acl, 0n, 0n, 0n, 0n, 0, 0, aversion, 0n, 0n);
     this.nodes.set('/', zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
     this.addSystemNode(ZOOKEEPER_PATH, zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
     this.addSystemNode(QUOTA_PATH, zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
@@ -73,7 +73,7 @@ export class DataTree {
   /** Sum of path and data lengths, as ZooKeeper's approximate data size. */
   approximateDataSize(): number {
     let n = 0;
-    for (const [p, node] of this.nodes) n += p.length + node.data.length;
+    for (const [p, node] of this.nodes) n += p.length + (node.data?.length ?? 0);
     return n;
   }
 
@@ -89,7 +89,7 @@ export class DataTree {
     return node ? node.stat() : null;
   }
 
-  getData(path: string, watcher?: Watcher): { data: Buffer; stat: Stat } {
+  getData(path: string, watcher?: Watcher): { data: Buffer | null; stat: Stat } {
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
     if (watcher) this.dataWatches.add(path, watcher);
@@ -213,7 +213,7 @@ export class DataTree {
       parent.cversion = cv;
       parent.pzxid = zxid;
     }
-    const node = new ZNode(data ?? Buffer.alloc(0), acl, zxid, zxid, time, time, 0, 0, 0, owner, zxid);
+    const node = new ZNode(data, acl, zxid, zxid, time, time, 0, 0, 0, owner, zxid);
     parent.children.add(name);
     this.nodes.set(path, node);
     switch (ownerKind(owner)) {
@@ -269,7 +269,7 @@ export class DataTree {
   private setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): Stat {
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
-    node.data = data ?? Buffer.alloc(0);
+    node.data = data;
     node.version = version;
     node.mzxid = zxid;
     node.mtime = time;

@@ -5,7 +5,8 @@ import { clientVisibleOwner } from './ephemeral-owner.js';
 export class ZNode {
   readonly children = new Set<string>();
   constructor(
-    public data: Buffer,
+    /** null when created or set with null data: ZooKeeper hands null back. */
+    public data: Buffer | null,
     public acl: ACL[],
     public czxid: bigint,
     public mzxid: bigint,
@@ -31,7 +32,7 @@ export class ZNode {
       cversion: this.cversion * 2 - numChildren,
       aversion: this.aversion,
       ephemeralOwner: clientVisibleOwner(this.ephemeralOwner),
-      dataLength: this.data.length,
+      dataLength: this.data?.length ?? 0,
       numChildren,
       pzxid: this.pzxid,
     };
