@@ -8,10 +8,10 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { id, type Json } from './support/clients.js';
 import { conformanceAsset, describeRun, jsonLines, run, startLong } from './support/proc.js';
-import { startTarget, targets, type TestServer } from './support/servers.js';
+import { serverForSuite, targets } from './support/servers.js';
 
 const ZK_JAR = '/usr/share/java/zookeeper.jar';
 const JVM_FLAGS = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
@@ -64,18 +64,7 @@ const errs = (...codes: number[]): Json => codes.map((err) => ({ opType: OP.erro
 
 for (const target of targets) {
   describe(`Java client against ${target}`, () => {
-    let server: TestServer | undefined;
-    const hp = (): string => {
-      if (!server) throw new Error(`${target} is not running (see the before hook failure)`);
-      return server.connectString;
-    };
-    before(async () => {
-      await compiled();
-      server = await startTarget(target);
-    });
-    after(async () => {
-      await server?.stop();
-    });
+    const hp = serverForSuite(target, compiled);
 
     test('multi: committed, failing (per-op results), async, transaction builder, read-only multi', async () => {
       const b = '/j-multi';

@@ -5,9 +5,9 @@
  * CHILD=NodeChildrenChanged.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { id, kazooLong, kazooResult, type Json } from './support/clients.js';
-import { startTarget, targets, type TestServer } from './support/servers.js';
+import { serverForSuite, targets } from './support/servers.js';
 
 const SEQ = /^\d{10}$/;
 
@@ -26,17 +26,7 @@ function assertFreshStat(st: Json, dataLength: number): void {
 
 for (const target of targets) {
   describe(`kazoo against ${target}`, () => {
-    let server: TestServer | undefined;
-    const hp = (): string => {
-      if (!server) throw new Error(`${target} is not running (see the before hook failure)`);
-      return server.connectString;
-    };
-    before(async () => {
-      server = await startTarget(target);
-    });
-    after(async () => {
-      await server?.stop();
-    });
+    const hp = serverForSuite(target);
 
     test('CRUD with versions, ensure_path, get_children, exists, errors', async () => {
       const b = '/kz-crud';

@@ -4,8 +4,8 @@
  * session ids and timestamps are compared by meaning, not by value.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe, test } from 'node:test';
-import { startTarget, targets, type TestServer } from './support/servers.js';
+import { describe, test } from 'node:test';
+import { serverForSuite, targets } from './support/servers.js';
 import { cliCommand, cliScript, hexBig, parseStat, type CliResult, type CliStat } from './support/zkcli.js';
 
 function expectLines(r: CliResult, lines: string[], code: number): void {
@@ -44,18 +44,7 @@ function listLine(line: string | undefined): string[] {
 
 for (const target of targets) {
   describe(`zkCli.sh against ${target}`, () => {
-    let server: TestServer | undefined;
-    const hp = (): string => {
-      if (!server) throw new Error(`${target} is not running (see the before hook failure)`);
-      return server.connectString;
-    };
-
-    before(async () => {
-      server = await startTarget(target);
-    });
-    after(async () => {
-      await server?.stop();
-    });
+    const hp = serverForSuite(target);
 
     test('create, then get and get -s print the data and a fresh stat', async () => {
       expectLines(await cliCommand(hp(), 'create', '/cli-create', 'hello'), ['Created /cli-create'], 0);

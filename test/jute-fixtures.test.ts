@@ -11,6 +11,7 @@
  * exception must actually occur.
  */
 import { test, type TestContext } from 'node:test';
+import { OpCode } from '../src/protocol/opcodes.js';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { JuteReader } from '../src/protocol/jute-reader.js';
@@ -63,40 +64,7 @@ class NotJute extends Error {}
 // ---------------------------------------------------------------------------
 // Opcodes and which record follows each header.
 
-const OP = {
-  error: -1,
-  createSession: -10,
-  closeSession: -11,
-  create: 1,
-  delete: 2,
-  exists: 3,
-  getData: 4,
-  setData: 5,
-  getACL: 6,
-  setACL: 7,
-  getChildren: 8,
-  sync: 9,
-  ping: 11,
-  getChildren2: 12,
-  check: 13,
-  multi: 14,
-  create2: 15,
-  reconfig: 16,
-  checkWatches: 17,
-  removeWatches: 18,
-  createContainer: 19,
-  deleteContainer: 20,
-  createTTL: 21,
-  multiRead: 22,
-  auth: 100,
-  setWatches: 101,
-  sasl: 102,
-  getEphemerals: 103,
-  getAllChildrenNumber: 104,
-  setWatches2: 105,
-  addWatch: 106,
-  whoAmI: 107,
-} as const;
+const OP = OpCode;
 
 const XID_NOTIFICATION = -1;
 const QP_PROPOSAL = 2;

@@ -10,6 +10,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, stopChild } from './proc.js';
+import { after, before } from 'node:test';
 
 export type TargetName = 'zookeeper' | 'zkts';
 
@@ -268,4 +269,23 @@ export async function startZkts(opts: StartOptions = {}): Promise<TestServer> {
 
 export function startTarget(name: TargetName, opts: StartOptions = {}): Promise<TestServer> {
   return name === 'zookeeper' ? startApacheZooKeeper(opts) : startZkts(opts);
+}
+
+/**
+ * Starts one `target` server for the enclosing describe block (before/after hooks)
+ * and returns a getter for its "host:port". `prepare` runs first (e.g. compiling).
+ */
+export function serverForSuite(target: TargetName, prepare?: () => Promise<unknown>): () => string {
+  let server: TestServer | undefined;
+  before(async () => {
+    await prepare?.();
+    server = await startTarget(target);
+  });
+  after(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error(`${target} is not running (see the before hook failure)`);
+    return server.connectString;
+  };
 }

@@ -75,34 +75,27 @@ function decodeMultiOps<T>(r: JuteReader, decodeOp: (type: number, r: JuteReader
   }
 }
 
+const MULTI_WRITE_OPS: ReadonlySet<number> = new Set([
+  OpCode.create,
+  OpCode.create2,
+  OpCode.createContainer,
+  OpCode.createTTL,
+  OpCode.delete,
+  OpCode.setData,
+  OpCode.check,
+]);
+const MULTI_READ_OPS: ReadonlySet<number> = new Set([OpCode.getChildren, OpCode.getData]);
+
 function decodeMultiWriteOp(type: number, r: JuteReader): WriteRequest {
-  switch (type) {
-    case OpCode.create:
-    case OpCode.create2:
-    case OpCode.createContainer:
-      return { type, req: CreateRequest.decode(r) };
-    case OpCode.createTTL:
-      return { type, req: CreateTTLRequest.decode(r) };
-    case OpCode.delete:
-      return { type, req: DeleteRequest.decode(r) };
-    case OpCode.setData:
-      return { type, req: SetDataRequest.decode(r) };
-    case OpCode.check:
-      return { type, req: CheckVersionRequest.decode(r) };
-    default:
-      throw new JuteDecodeError(`invalid op type ${type} in multi`);
-  }
+  const req = MULTI_WRITE_OPS.has(type) ? decodeClientRequest(type, r) : null;
+  if (req === null || !isWriteRequest(req)) throw new JuteDecodeError(`invalid op type ${type} in multi`);
+  return req;
 }
 
 function decodeMultiReadOp(type: number, r: JuteReader): ReadRequest {
-  switch (type) {
-    case OpCode.getChildren:
-      return { type, req: GetChildrenRequest.decode(r) };
-    case OpCode.getData:
-      return { type, req: GetDataRequest.decode(r) };
-    default:
-      throw new JuteDecodeError(`invalid op type ${type} in multiRead`);
-  }
+  const req = MULTI_READ_OPS.has(type) ? decodeClientRequest(type, r) : null;
+  if (req === null || isWriteRequest(req)) throw new JuteDecodeError(`invalid op type ${type} in multiRead`);
+  return req;
 }
 
 /** Decodes the body that follows a RequestHeader. */
