@@ -262,14 +262,13 @@ export class ClientConnection implements Watcher {
     if (isWriteRequest(req)) {
       if (req.type === OpCode.closeSession) session.closing = true;
       this.enqueue(pending);
-      this.core.pipeline.submit({ sessionId: session.id, cxid: hdr.xid, authIds: this.authIds }, req, (result, txn) => {
+      this.core.pipeline.submit({ sessionId: session.id, cxid: hdr.xid, authIds: this.authIds }, req, (result) => {
         pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: result.type === OpCode.error ? result.err : Err.OK };
         if (result.type !== OpCode.error) pending.reply.body = replyForTxn(result, hdr.type);
         if (req.type === OpCode.closeSession) {
           pending.closeAfter = true;
           this.core.sessionClosed(session.id);
         }
-        void txn;
         this.drainQueue();
       });
     } else {
