@@ -453,7 +453,7 @@ function compareFrame(file: string, want: StreamRecord, got: Frame, st: ReplaySt
 
 // ---------------------------------------------------------------------------
 
-describe('replay of real ZooKeeper 3.8.0 client captures against zkts', { skip: !haveFixtures() && 'fixtures missing' }, () => {
+describe('replay of real ZooKeeper 3.8.0 client captures against zkts', () => {
   let server: RunningServer | undefined;
   let helper: RawClient | undefined;
   let st: ReplayState;
@@ -466,6 +466,7 @@ describe('replay of real ZooKeeper 3.8.0 client captures against zkts', { skip: 
   }
 
   before(async () => {
+    assert.ok(haveFixtures(), 'the golden fixtures (../shared/fixtures) are missing');
     txns = capturedTxns();
     server = await startStandaloneServer(captureConfig(), createLogger({ level: 'silent' }));
     // A helper session (40 s timeout, longer than the whole replay) reads zkts's last
