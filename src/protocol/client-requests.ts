@@ -22,6 +22,7 @@ import {
   SetWatches2,
   SyncRequest,
 } from './generated/records.js';
+import { createModeFromFlag } from './create-mode.js';
 import { JuteDecodeError, type JuteReader } from './jute-reader.js';
 import { isWriteOp, OpCode } from './opcodes.js';
 
@@ -86,10 +87,29 @@ const MULTI_WRITE_OPS: ReadonlySet<number> = new Set([
 ]);
 const MULTI_READ_OPS: ReadonlySet<number> = new Set([OpCode.getChildren, OpCode.getData]);
 
+/**
+ * Inside a multi, ZooKeeper rebuilds each create op from its flags, so the flags,
+ * not the op's own opcode, decide between create, createContainer and createTTL.
+ */
+function multiCreateOp(req: CreateRequest | CreateTTLRequest): WriteRequest {
+  const mode = createModeFromFlag(req.flags, req.path ?? '', 0);
+  const { path, data, acl, flags } = req;
+  if (mode.ttl) return { type: OpCode.createTTL, req: { path, data, acl, flags, ttl: 'ttl' in req ? req.ttl : -1n } };
+  return { type: mode.container ? OpCode.createContainer : OpCode.create, req: { path, data, acl, flags } };
+}
+
 function decodeMultiWriteOp(type: number, r: JuteReader): WriteRequest {
   const req = MULTI_WRITE_OPS.has(type) ? decodeClientRequest(type, r) : null;
   if (req === null || !isWriteRequest(req)) throw new JuteDecodeError(`invalid op type ${type} in multi`);
-  return req;
+  switch (req.type) {
+    case OpCode.create:
+    case OpCode.create2:
+    case OpCode.createContainer:
+    case OpCode.createTTL:
+      return multiCreateOp(req.req);
+    default:
+      return req;
+  }
 }
 
 function decodeMultiReadOp(type: number, r: JuteReader): ReadRequest {

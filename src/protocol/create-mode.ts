@@ -19,8 +19,9 @@ const modes: readonly CreateMode[] = [
   { flag: 6, ephemeral: false, sequential: true, container: false, ttl: true },
 ];
 
-export function createModeFromFlag(flag: number, path: string): CreateMode {
-  const mode = modes[flag];
+/** The mode for `flag`; an unknown flag is BadArguments, or `fallback`'s mode when given. */
+export function createModeFromFlag(flag: number, path: string, fallback?: number): CreateMode {
+  const mode = modes[flag] ?? (fallback === undefined ? undefined : modes[fallback]);
   if (mode === undefined) throw new KeeperError(Err.BADARGUMENTS, path);
   return mode;
 }

@@ -15,7 +15,7 @@ import { Err, KeeperError } from '../protocol/error-codes.js';
 import { FrameDecoder, FrameLengthError } from '../protocol/frame-decoder.js';
 import { JuteDecodeError, JuteReader } from '../protocol/jute-reader.js';
 import { JuteWriter } from '../protocol/jute-writer.js';
-import { OpCode, opName, Xid } from '../protocol/opcodes.js';
+import { isWriteOp, OpCode, opName, Xid } from '../protocol/opcodes.js';
 import type { Watcher } from '../tree/watch-manager.js';
 import { executeRead } from './read-requests.js';
 import { encodeReplyBody, type ReplyBody, replyForTxn } from './reply-body.js';
@@ -198,6 +198,9 @@ export class ClientConnection implements Watcher {
       });
       return;
     }
+    // Like ZooKeeper, a reconnect drops the session's current connection before
+    // the password is even checked.
+    this.core.dropConnectionOf(req.sessionId);
     const session = this.core.sessions.get(req.sessionId);
     if (!session || session.closing || !passwordMatches(req.sessionId, req.passwd)) {
       this.log.info({ session: `0x${req.sessionId.toString(16)}` }, 'refusing reconnect: session expired, closed or wrong password');
@@ -254,8 +257,16 @@ export class ClientConnection implements Watcher {
       }
       if (!(e instanceof JuteDecodeError)) throw e;
       this.log.warn({ opcode: opName(hdr.type), err: e.message }, 'malformed request body');
-      pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: Err.MARSHALLINGERROR };
       this.enqueue(pending);
+      if (isWriteOp(hdr.type)) {
+        this.core.pipeline.submitFailed({ sessionId: session.id, cxid: hdr.xid, authIds: this.authIds }, Err.MARSHALLINGERROR, () => {
+          pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: Err.MARSHALLINGERROR };
+          this.drainQueue();
+        });
+      } else {
+        pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: Err.MARSHALLINGERROR };
+        this.drainQueue();
+      }
       return;
     }
     if (session.closing) return;

@@ -59,6 +59,7 @@ function prepCreate(
   const ttl = req.ttl ?? -1n;
   if (mode.ttl && !ctx.extendedTypesEnabled) throw new KeeperError(Err.UNIMPLEMENTED, rawPath);
   if (mode.ttl ? ttl <= 0n || ttl > MAX_TTL : ttl >= 0n) throw new KeeperError(Err.BADARGUMENTS, rawPath);
+  if (req.path === null) throw new KeeperError(Err.MARSHALLINGERROR);
   const parentPath = parentForCreate(rawPath);
   const acl = fixupAcl(req.acl, ctx.authIds);
   if (acl === null) throw new KeeperError(Err.INVALIDACL, rawPath);
@@ -123,7 +124,8 @@ function prepOne(op: WriteRequest, view: ChangeSet, ctx: PrepContext): TxnBody {
       return prepCreate(op.type, op.req, view, ctx);
     case OpCode.delete:
     case OpCode.deleteContainer:
-      return prepDelete(op.type, op.req.path ?? '', op.type === OpCode.delete ? op.req.version : -1, view, ctx);
+      if (op.req.path === null) throw new KeeperError(Err.MARSHALLINGERROR);
+      return prepDelete(op.type, op.req.path, op.type === OpCode.delete ? op.req.version : -1, view, ctx);
     case OpCode.setData: {
       const path = requirePath(op.req.path);
       const node = record(view, path);

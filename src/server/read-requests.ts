@@ -19,9 +19,18 @@ function checkRead(acl: readonly ACL[], caller: ReadCaller, path: string): void 
   if (!aclAllows(acl, Perms.READ, caller.authIds)) throw new KeeperError(Err.NOAUTH, path);
 }
 
-function nodeOrThrow(tree: DataTree, path: string | null) {
-  const node = path === null ? undefined : tree.getNode(path);
-  if (!node || path === null) throw new KeeperError(Err.NONODE, path ?? undefined);
+/**
+ * The tree key a read's path names. ZooKeeper keys the root under "" as well as
+ * "/", so "" reads the root; a null path makes it fail to read the request.
+ */
+function readPath(path: string | null): string {
+  if (path === null) throw new KeeperError(Err.MARSHALLINGERROR);
+  return path === '' ? '/' : path;
+}
+
+function nodeOrThrow(tree: DataTree, path: string) {
+  const node = tree.getNode(path);
+  if (!node) throw new KeeperError(Err.NONODE, path);
   return node;
 }
 
@@ -35,30 +44,31 @@ const WatcherType = { Children: 1, Data: 2, Any: 3 } as const;
 export function executeRead(tree: DataTree, req: ReadRequest, caller: ReadCaller): ReplyBody {
   switch (req.type) {
     case OpCode.exists: {
-      const path = req.req.path ?? '';
+      const path = readPath(req.req.path);
       if (path.includes('\0')) throw new KeeperError(Err.BADARGUMENTS, path);
       const stat = tree.statNode(path, req.req.watch ? caller.watcher : undefined);
       if (!stat) throw new KeeperError(Err.NONODE, path);
       return { type: OpCode.exists, stat };
     }
     case OpCode.getData: {
-      const node = nodeOrThrow(tree, req.req.path);
-      checkRead(node.acl, caller, req.req.path ?? '');
-      const r = tree.getData(req.req.path ?? '', req.req.watch ? caller.watcher : undefined);
+      const path = readPath(req.req.path);
+      checkRead(nodeOrThrow(tree, path).acl, caller, path);
+      const r = tree.getData(path, req.req.watch ? caller.watcher : undefined);
       return { type: OpCode.getData, data: r.data, stat: r.stat };
     }
     case OpCode.getChildren:
     case OpCode.getChildren2: {
-      const node = nodeOrThrow(tree, req.req.path);
-      checkRead(node.acl, caller, req.req.path ?? '');
-      const r = tree.getChildren(req.req.path ?? '', req.req.watch ? caller.watcher : undefined);
+      const path = readPath(req.req.path);
+      checkRead(nodeOrThrow(tree, path).acl, caller, path);
+      const r = tree.getChildren(path, req.req.watch ? caller.watcher : undefined);
       return req.type === OpCode.getChildren
         ? { type: OpCode.getChildren, children: r.children }
         : { type: OpCode.getChildren2, children: r.children, stat: r.stat };
     }
     case OpCode.getACL: {
-      const node = nodeOrThrow(tree, req.req.path);
-      if (!aclAllows(node.acl, Perms.READ | Perms.ADMIN, caller.authIds)) throw new KeeperError(Err.NOAUTH, req.req.path ?? '');
+      const path = readPath(req.req.path);
+      const node = nodeOrThrow(tree, path);
+      if (!aclAllows(node.acl, Perms.READ | Perms.ADMIN, caller.authIds)) throw new KeeperError(Err.NOAUTH, path);
       return { type: OpCode.getACL, acl: node.acl, stat: node.stat() };
     }
     case OpCode.sync:
@@ -93,9 +103,8 @@ export function executeRead(tree: DataTree, req: ReadRequest, caller: ReadCaller
       return { type: OpCode.getEphemerals, ephemerals };
     }
     case OpCode.getAllChildrenNumber: {
-      const path = req.req.path ?? '';
-      const node = nodeOrThrow(tree, path);
-      checkRead(node.acl, caller, path);
+      const path = readPath(req.req.path);
+      checkRead(nodeOrThrow(tree, path).acl, caller, path);
       let total = 0;
       const stack = [path];
       while (stack.length > 0) {

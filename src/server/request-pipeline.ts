@@ -1,7 +1,8 @@
 import type { Id } from '../protocol/generated/records.js';
 import type { WriteRequest } from '../protocol/client-requests.js';
-import type { KeeperError } from '../protocol/error-codes.js';
-import type { Txn } from '../protocol/txn.js';
+import { KeeperError } from '../protocol/error-codes.js';
+import { OpCode } from '../protocol/opcodes.js';
+import type { Txn, TxnBody } from '../protocol/txn.js';
 import type { DataTree, TxnResult } from '../tree/data-tree.js';
 import { ChangeSet, PendingChanges } from './pending-changes.js';
 import { prepWrite } from './prep.js';
@@ -61,7 +62,7 @@ export class RequestPipeline {
   }
 
   submit(origin: WriteOrigin, op: WriteRequest, done: WriteDone): void {
-    const zxid = ++this.lastZxid;
+    const zxid = this.lastZxid + 1n;
     const view = new ChangeSet(this.pending);
     const tree = this.tree;
     const { body, error } = prepWrite(op, view, {
@@ -73,6 +74,19 @@ export class RequestPipeline {
       isSystemPath: (p) => tree.isSystemPath(p),
       ephemeralsOf: (s) => tree.ephemeralsOf(s),
     });
+    this.enqueue(origin, body, error, done);
+  }
+
+  /**
+   * A write whose body could not be decoded: ZooKeeper still logs it, as an error
+   * txn carrying `code`, so it consumes a zxid like any failed write.
+   */
+  submitFailed(origin: WriteOrigin, code: number, done: WriteDone): void {
+    this.enqueue(origin, { type: OpCode.error, txn: { err: code } }, new KeeperError(code), done);
+  }
+
+  private enqueue(origin: WriteOrigin, body: TxnBody, error: KeeperError | undefined, done: WriteDone): void {
+    const zxid = ++this.lastZxid;
     const txn: Txn = {
       hdr: { clientId: origin.sessionId, cxid: origin.cxid, zxid, time: BigInt(Date.now()), type: body.type },
       body,

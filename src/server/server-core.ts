@@ -23,6 +23,8 @@ export interface ServerCore {
   createSession(timeout: number, done: (session: Session) => void): void;
   /** `conn` now carries `session`; an older connection of the session is dropped. */
   attachSession(session: Session, conn: ClientConnection): void;
+  /** Closes the connection that carries this session, if any (the session lives on). */
+  dropConnectionOf(sessionId: bigint): void;
   /** A closeSession txn for this session has been applied. */
   sessionClosed(sessionId: bigint): void;
   outstandingChanged(delta: number): void;

@@ -132,6 +132,14 @@ export class StandaloneServer implements ServerCore, RunningServer {
     this.bySession.set(session.id, conn);
   }
 
+  dropConnectionOf(sessionId: bigint): void {
+    const conn = this.bySession.get(sessionId);
+    if (!conn) return;
+    this.log.info({ session: `0x${sessionId.toString(16)}` }, 'reconnect for this session; closing its current connection');
+    this.bySession.delete(sessionId);
+    conn.close();
+  }
+
   sessionClosed(sessionId: bigint): void {
     this.sessions.remove(sessionId);
     this.bySession.delete(sessionId);
