@@ -10,7 +10,7 @@ import {
   RequestHeader,
   WatcherEvent,
 } from '../protocol/generated/records.js';
-import { type ClientRequest, decodeClientRequest, isWriteRequest, UnknownOpcodeError } from '../protocol/client-requests.js';
+import { type ClientRequest, decodeClientRequest, isWriteRequest, type ReadRequest, UnknownOpcodeError } from '../protocol/client-requests.js';
 import { Err, KeeperError } from '../protocol/error-codes.js';
 import { FrameDecoder, FrameLengthError } from '../protocol/frame-decoder.js';
 import { JuteDecodeError, JuteReader } from '../protocol/jute-reader.js';
@@ -31,7 +31,7 @@ interface Pending {
   type: number;
   received: number;
   /** Reads: run when they reach the head. Writes: filled in when applied. */
-  read?: ClientRequest;
+  read?: ReadRequest;
   reply?: { zxid: bigint; err: number; body?: ReplyBody };
   closeAfter?: boolean;
 }
@@ -223,13 +223,20 @@ export class ClientConnection implements Watcher {
   }
 
   private sendConnectResponse(timeOut: number, sessionId: bigint, passwd: Buffer): void {
-    const w = this.out;
-    const at = w.reserveLength();
-    ConnectResponse.encode(w, { protocolVersion: 0, timeOut, sessionId, passwd });
-    if (!this.oldClient) w.writeBool(false);
-    w.patchLength(at);
+    this.writeFrame((w) => {
+      ConnectResponse.encode(w, { protocolVersion: 0, timeOut, sessionId, passwd });
+      if (!this.oldClient) w.writeBool(false);
+    });
+  }
+
+  /** Appends one length-prefixed frame to the output; returns its size on the wire. */
+  private writeFrame(write: (w: JuteWriter) => void): number {
+    const at = this.out.reserveLength();
+    write(this.out);
+    this.out.patchLength(at);
     this.stats.packetsSent++;
     this.scheduleFlush();
+    return this.out.offset - at;
   }
 
   private onRequest(frame: Buffer): void {
@@ -275,7 +282,7 @@ export class ClientConnection implements Watcher {
       this.enqueue(pending);
       this.core.pipeline.submit({ sessionId: session.id, cxid: hdr.xid, authIds: this.authIds }, req, (result) => {
         pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: result.type === OpCode.error ? result.err : Err.OK };
-        if (result.type !== OpCode.error) pending.reply.body = replyForTxn(result, hdr.type);
+        if (result.type !== OpCode.error) pending.reply.body = replyForTxn(result);
         if (req.type === OpCode.closeSession) {
           pending.closeAfter = true;
           this.core.sessionClosed(session.id);
@@ -337,9 +344,8 @@ export class ClientConnection implements Watcher {
     this.updateReading();
   }
 
-  private runRead(req: ClientRequest): { zxid: bigint; err: number; body?: ReplyBody } {
+  private runRead(req: ReadRequest): { zxid: bigint; err: number; body?: ReplyBody } {
     try {
-      if (isWriteRequest(req)) throw new KeeperError(Err.SYSTEMERROR);
       const body = executeRead(this.core.tree, req, this);
       return { zxid: this.core.tree.lastProcessedZxid, err: Err.OK, body };
     } catch (e) {
@@ -351,13 +357,11 @@ export class ClientConnection implements Watcher {
   private sendReply(p: Pending): void {
     const reply = p.reply as { zxid: bigint; err: number; body?: ReplyBody };
     const xid = p.type === OpCode.ping ? Xid.ping : p.xid;
-    const w = this.out;
-    const at = w.reserveLength();
-    ReplyHeader.encode(w, { xid, zxid: reply.zxid, err: reply.err });
-    if (reply.err === Err.OK && reply.body) encodeReplyBody(w, reply.body);
-    w.patchLength(at);
-    this.stats.packetsSent++;
-    this.core.recordResponseSize(w.offset - at);
+    const size = this.writeFrame((w) => {
+      ReplyHeader.encode(w, { xid, zxid: reply.zxid, err: reply.err });
+      if (reply.err === Err.OK && reply.body) encodeReplyBody(w, reply.body);
+    });
+    this.core.recordResponseSize(size);
     const now = performance.now();
     const latency = Math.round(now - p.received);
     const s = this.stats;
@@ -370,27 +374,19 @@ export class ClientConnection implements Watcher {
     s.completed++;
     s.lastResponseTime = Date.now();
     this.core.recordLatency(latency);
-    this.scheduleFlush();
   }
 
   private sendHeader(xid: number, zxid: bigint, err: number): void {
-    const at = this.out.reserveLength();
-    ReplyHeader.encode(this.out, { xid, zxid, err });
-    this.out.patchLength(at);
-    this.stats.packetsSent++;
-    this.scheduleFlush();
+    this.writeFrame((w) => ReplyHeader.encode(w, { xid, zxid, err }));
   }
 
   /** Watcher: notifications skip the reply queue, so they precede any later reply. */
   process(event: WatcherEvent): void {
     if (this.state === 'closed') return;
-    const w = this.out;
-    const at = w.reserveLength();
-    ReplyHeader.encode(w, { xid: Xid.notification, zxid: -1n, err: Err.OK });
-    WatcherEvent.encode(w, event);
-    w.patchLength(at);
-    this.stats.packetsSent++;
-    this.scheduleFlush();
+    this.writeFrame((w) => {
+      ReplyHeader.encode(w, { xid: Xid.notification, zxid: -1n, err: Err.OK });
+      WatcherEvent.encode(w, event);
+    });
   }
 
   // ---- output and flow control ----

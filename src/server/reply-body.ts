@@ -50,7 +50,7 @@ export type ReplyBody =
     };
 
 /** The reply body ZooKeeper builds from an applied txn. */
-export function replyForTxn(result: TxnResult, requestType: number): ReplyBody {
+export function replyForTxn(result: TxnResult): ReplyBody {
   switch (result.type) {
     case OpCode.create:
       return { type: OpCode.create, path: result.path ?? '' };
@@ -71,14 +71,17 @@ export function replyForTxn(result: TxnResult, requestType: number): ReplyBody {
     case OpCode.multi:
       return {
         type: OpCode.multi,
-        results: (result.multi ?? []).map((r) => (r.type === OpCode.error ? { type: OpCode.error, err: r.err } : replyForTxn(r, r.type))),
+        results: (result.multi ?? []).map((r) => (r.type === OpCode.error ? { type: OpCode.error, err: r.err } : replyForTxn(r))),
       };
     case OpCode.error:
       return { type: OpCode.error, err: result.err };
     case OpCode.closeSession:
       return { type: OpCode.closeSession };
+    case OpCode.createSession:
+      return { type: OpCode.createSession };
     default:
-      return { type: requestType === OpCode.createSession ? OpCode.createSession : OpCode.check };
+      // Every txn type the pipeline can apply is listed above.
+      throw new Error(`no reply for txn type ${result.type}`);
   }
 }
 

@@ -124,10 +124,10 @@ export class RequestPipeline {
 
   /** Resolves when everything submitted so far is applied. */
   async drain(): Promise<void> {
-    while (this.batch.length > 0 || this.flushScheduled || this.inFlight > 0) {
+    // Every submitted txn is either in the scheduled batch or on the `applied` chain.
+    while (this.inFlight > 0) {
       if (this.flushScheduled) this.flush();
       await this.applied;
-      if (this.inFlight > 0 && !this.flushScheduled && this.batch.length === 0) await new Promise((r) => setImmediate(r));
     }
   }
 }

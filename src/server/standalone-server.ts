@@ -4,7 +4,7 @@ import { OpCode } from '../protocol/opcodes.js';
 import { DataTree } from '../tree/data-tree.js';
 import { ClientConnection } from './client-connection.js';
 import { FourLetterWords } from './four-letter-context.js';
-import { RequestPipeline } from './request-pipeline.js';
+import { RequestPipeline, type WriteOrigin } from './request-pipeline.js';
 import type { ServerConfig } from './server-config.js';
 import type { ServerCore } from './server-core.js';
 import { type Session, SessionTracker } from './session-tracker.js';
@@ -29,6 +29,11 @@ export interface ServerStatistics {
   minResponseSize: number;
   maxResponseSize: number;
   authFailed: number;
+}
+
+/** Session txns the server itself issues (create, expiry, shutdown) carry cxid 0 and no auth. */
+function serverOrigin(sessionId: bigint): WriteOrigin {
+  return { sessionId, cxid: 0, authIds: [] };
 }
 
 function freshStatistics(): ServerStatistics {
@@ -120,7 +125,7 @@ export class StandaloneServer implements ServerCore, RunningServer {
   createSession(timeout: number, done: (session: Session) => void): void {
     const id = this.sessions.newSessionId();
     const session = this.sessions.add(id, timeout);
-    this.pipeline.submit({ sessionId: id, cxid: 0, authIds: [] }, { type: OpCode.createSession, timeOut: timeout }, () => done(session));
+    this.pipeline.submit(serverOrigin(id), { type: OpCode.createSession, timeOut: timeout }, () => done(session));
   }
 
   attachSession(session: Session, conn: ClientConnection): void {
@@ -147,7 +152,7 @@ export class StandaloneServer implements ServerCore, RunningServer {
 
   private expire(session: Session): void {
     this.log.info({ session: `0x${session.id.toString(16)}`, timeout: session.timeout }, 'session expired');
-    this.pipeline.submit({ sessionId: session.id, cxid: 0, authIds: [] }, { type: OpCode.closeSession }, () => {
+    this.pipeline.submit(serverOrigin(session.id), { type: OpCode.closeSession }, () => {
       const conn = this.bySession.get(session.id);
       this.sessionClosed(session.id);
       conn?.close();
@@ -206,7 +211,7 @@ export class StandaloneServer implements ServerCore, RunningServer {
     for (const s of [...this.sessions.all()]) {
       if (s.closing) continue;
       s.closing = true;
-      this.pipeline.submit({ sessionId: s.id, cxid: 0, authIds: [] }, { type: OpCode.closeSession }, () => this.sessionClosed(s.id));
+      this.pipeline.submit(serverOrigin(s.id), { type: OpCode.closeSession }, () => this.sessionClosed(s.id));
     }
     await this.pipeline.drain();
     this.sessions.stop();
