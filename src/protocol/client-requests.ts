@@ -13,6 +13,7 @@ import {
   GetChildrenRequest,
   GetDataRequest,
   GetEphemeralsRequest,
+  GetSASLRequest,
   MultiHeader,
   ReconfigRequest,
   RemoveWatchesRequest,
@@ -56,7 +57,7 @@ export type ReadRequest =
   | { type: typeof OpCode.getAllChildrenNumber; req: GetAllChildrenNumberRequest }
   | { type: typeof OpCode.addWatch; req: AddWatchRequest }
   | { type: typeof OpCode.checkWatches | typeof OpCode.removeWatches; req: CheckWatchesRequest | RemoveWatchesRequest }
-  | { type: typeof OpCode.sasl };
+  | { type: typeof OpCode.sasl; req: GetSASLRequest };
 
 export type ClientRequest = WriteRequest | ReadRequest;
 
@@ -177,7 +178,7 @@ export function decodeClientRequest(type: number, r: JuteReader): ClientRequest 
     case OpCode.removeWatches:
       return { type, req: RemoveWatchesRequest.decode(r) };
     case OpCode.sasl:
-      return { type };
+      return { type, req: GetSASLRequest.decode(r) };
     default:
       throw new UnknownOpcodeError(type);
   }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
+  type ACL,
   AuthPacket,
   ConnectRequest,
   ConnectResponse,
@@ -16,6 +16,8 @@ import { FrameDecoder, FrameLengthError } from '../protocol/frame-decoder.js';
 import { JuteDecodeError, JuteReader } from '../protocol/jute-reader.js';
 import { JuteWriter } from '../protocol/jute-writer.js';
 import { isWriteOp, OpCode, opName, Xid } from '../protocol/opcodes.js';
+import { aclAllows, authenticate, Perms } from '../tree/acl.js';
+import { concurrentHashSetOrder, juteRecordHash } from '../tree/java-hash-order.js';
 import type { Watcher } from '../tree/watch-manager.js';
 import { executeRead } from './read-requests.js';
 import { encodeReplyBody, type ReplyBody, replyForTxn } from './reply-body.js';
@@ -277,6 +279,14 @@ export class ClientConnection implements Watcher {
       return;
     }
     if (session.closing) return;
+    if (req.type === OpCode.sasl) {
+      // ZooKeeper answers SASL tokens at once, outside the request pipeline, with zxid 0.
+      this.writeFrame((w) => {
+        ReplyHeader.encode(w, { xid: hdr.xid, zxid: 0n, err: Err.OK });
+        encodeReplyBody(w, { type: OpCode.sasl, token: null });
+      });
+      return;
+    }
     if (isWriteRequest(req)) {
       if (req.type === OpCode.closeSession) session.closing = true;
       this.enqueue(pending);
@@ -296,19 +306,17 @@ export class ClientConnection implements Watcher {
   }
 
   private onAuth(xid: number, auth: AuthPacket): void {
-    if (auth.scheme === 'digest' && auth.auth !== null) {
-      const text = auth.auth.toString('utf8');
-      const colon = text.indexOf(':');
-      if (colon > 0) {
-        const user = text.substring(0, colon);
-        const digest = createHash('sha1').update(text).digest('base64');
-        const id = { scheme: 'digest', id: `${user}:${digest}` };
-        if (!this.authIds.some((a) => a.scheme === id.scheme && a.id === id.id)) this.authIds.push(id);
-        this.sendHeader(xid, 0n, Err.OK);
-        return;
+    const ids = authenticate(auth.scheme, auth.auth, this.remoteAddress, this.core.config.superDigest);
+    if (ids !== null) {
+      const all = [...this.authIds];
+      for (const id of ids) {
+        if (!all.some((a) => a.scheme === id.scheme && a.id === id.id)) all.push(id);
       }
+      this.authIds.splice(0, this.authIds.length, ...concurrentHashSetOrder(all, (id) => juteRecordHash([id.scheme, id.id])));
+      this.sendHeader(xid, 0n, Err.OK);
+      return;
     }
-    this.log.warn({ scheme: auth.scheme }, 'authentication failed; closing connection');
+    this.log.warn({ scheme: auth.scheme }, 'authentication failed: no provider for the scheme; closing connection');
     this.core.authFailed();
     this.sendHeader(xid, 0n, Err.AUTHFAILED);
     this.flushNow();
@@ -380,9 +388,13 @@ export class ClientConnection implements Watcher {
     this.writeFrame((w) => ReplyHeader.encode(w, { xid, zxid, err }));
   }
 
-  /** Watcher: notifications skip the reply queue, so they precede any later reply. */
-  process(event: WatcherEvent): void {
+  /**
+   * Watcher: notifications skip the reply queue, so they precede any later reply.
+   * Events about a node this client may not read are dropped.
+   */
+  process(event: WatcherEvent, acl?: readonly ACL[]): void {
     if (this.state === 'closed') return;
+    if (acl !== undefined && !aclAllows(acl, Perms.READ, this.authIds)) return;
     this.writeFrame((w) => {
       ReplyHeader.encode(w, { xid: Xid.notification, zxid: -1n, err: Err.OK });
       WatcherEvent.encode(w, event);

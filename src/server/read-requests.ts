@@ -1,10 +1,9 @@
-import type { ACL, ClientInfo, Id } from '../protocol/generated/records.js';
+import type { ACL, Id } from '../protocol/generated/records.js';
 import type { ReadRequest } from '../protocol/client-requests.js';
 import { Err, KeeperError } from '../protocol/error-codes.js';
 import { OpCode } from '../protocol/opcodes.js';
-import { EventType, KeeperState } from '../protocol/watch-events.js';
-import { aclAllows, Perms } from '../tree/acl.js';
-import type { DataTree } from '../tree/data-tree.js';
+import { aclAllows, clientInfos, maskDigestIds, Perms } from '../tree/acl.js';
+import { AddWatchMode, WatcherType, type DataTree } from '../tree/data-tree.js';
 import type { Watcher } from '../tree/watch-manager.js';
 import type { ReplyBody } from './reply-body.js';
 
@@ -33,9 +32,6 @@ function nodeOrThrow(tree: DataTree, path: string) {
   if (!node) throw new KeeperError(Err.NONODE, path);
   return node;
 }
-
-/** 'watch type' values of checkWatches/removeWatches. */
-const WatcherType = { Children: 1, Data: 2, Any: 3 } as const;
 
 /**
  * Answers a read from the local tree. Throws KeeperError for an error reply.
@@ -69,7 +65,8 @@ export function executeRead(tree: DataTree, req: ReadRequest, caller: ReadCaller
       const path = readPath(req.req.path);
       const node = nodeOrThrow(tree, path);
       if (!aclAllows(node.acl, Perms.READ | Perms.ADMIN, caller.authIds)) throw new KeeperError(Err.NOAUTH, path);
-      return { type: OpCode.getACL, acl: node.acl, stat: node.stat() };
+      const acl = aclAllows(node.acl, Perms.ADMIN, caller.authIds) ? node.acl : maskDigestIds(node.acl);
+      return { type: OpCode.getACL, acl, stat: node.stat() };
     }
     case OpCode.sync:
       return { type: OpCode.sync, path: req.req.path };
@@ -90,16 +87,28 @@ export function executeRead(tree: DataTree, req: ReadRequest, caller: ReadCaller
     case OpCode.setWatches:
     case OpCode.setWatches2: {
       const w = req.req;
-      resetWatches(tree, caller.watcher, w.relativeZxid, w.dataWatches ?? [], w.existWatches ?? [], w.childWatches ?? []);
+      const persistent = 'persistentWatches' in w ? w : undefined;
+      tree.setWatches(
+        w.relativeZxid,
+        {
+          data: w.dataWatches ?? [],
+          exist: w.existWatches ?? [],
+          child: w.childWatches ?? [],
+          persistent: persistent?.persistentWatches ?? [],
+          persistentRecursive: persistent?.persistentRecursiveWatches ?? [],
+        },
+        caller.watcher,
+      );
       return { type: OpCode.setWatches };
     }
     case OpCode.whoAmI: {
-      const clientInfo: ClientInfo[] = caller.authIds.map((id) => ({ authScheme: id.scheme, user: id.id }));
-      return { type: OpCode.whoAmI, clientInfo };
+      return { type: OpCode.whoAmI, clientInfo: clientInfos(caller.authIds) };
     }
     case OpCode.getEphemerals: {
-      const prefix = req.req.prefixPath ?? '/';
-      const ephemerals = [...tree.ephemeralsOf(caller.sessionId)].filter((p) => prefix === '/' || p.startsWith(prefix));
+      const prefix = req.req.prefixPath;
+      // Java's trim(): a blank prefix or "/" asks for every ephemeral of the session.
+      const all = prefix === null || /^[\u0000-\u0020]*\/?[\u0000-\u0020]*$/.test(prefix);
+      const ephemerals = [...tree.ephemeralsOf(caller.sessionId)].filter((p) => all || p.startsWith(prefix));
       return { type: OpCode.getEphemerals, ephemerals };
     }
     case OpCode.getAllChildrenNumber: {
@@ -118,52 +127,34 @@ export function executeRead(tree: DataTree, req: ReadRequest, caller: ReadCaller
     }
     case OpCode.checkWatches:
     case OpCode.removeWatches: {
-      const path = req.req.path ?? '';
+      const path = req.req.path;
       const kind = req.req.type;
-      const tables = [
-        ...(kind === WatcherType.Data || kind === WatcherType.Any ? [tree.dataWatches] : []),
-        ...(kind === WatcherType.Children || kind === WatcherType.Any ? [tree.childWatches] : []),
-      ];
-      const present = tables.filter((t) => t.has(path, caller.watcher));
-      if (present.length === 0) throw new KeeperError(Err.NOWATCHER, path);
-      if (req.type === OpCode.removeWatches) for (const t of present) t.remove(path, caller.watcher);
+      // An unknown watcher type or a null path fails to read, as in ZooKeeper.
+      if (path === null || !isWatcherType(kind)) throw new KeeperError(Err.MARSHALLINGERROR);
+      const found =
+        req.type === OpCode.checkWatches ? tree.containsWatch(path, kind, caller.watcher) : tree.removeWatch(path, kind, caller.watcher);
+      if (!found) throw new KeeperError(Err.NOWATCHER, path);
       return { type: req.type };
     }
-    case OpCode.addWatch:
-    case OpCode.auth:
+    case OpCode.addWatch: {
+      const { path, mode } = req.req;
+      if (path === null || !isAddWatchMode(mode)) throw new KeeperError(Err.MARSHALLINGERROR);
+      tree.addWatch(path, caller.watcher, mode);
+      return { type: OpCode.addWatch };
+    }
     case OpCode.sasl:
-      // Persistent watches and SASL are not served yet (issue 3): say so plainly.
-      throw new KeeperError(Err.UNIMPLEMENTED);
+      // A server without SASL configured answers OK with no token (its SASL server is absent).
+      return { type: OpCode.sasl, token: null };
+    case OpCode.auth:
+      // Auth packets are handled by the connection before they get here.
+      throw new KeeperError(Err.MARSHALLINGERROR);
   }
 }
 
-/**
- * Re-registers a reconnecting client's watches. Changes after relativeZxid that
- * the client missed fire at once instead, as in ZooKeeper.
- */
-function resetWatches(
-  tree: DataTree,
-  watcher: Watcher,
-  relativeZxid: bigint,
-  dataPaths: string[],
-  existPaths: string[],
-  childPaths: string[],
-): void {
-  const fire = (type: number, path: string) => watcher.process({ type, state: KeeperState.SyncConnected, path });
-  for (const p of dataPaths) {
-    const node = tree.getNode(p);
-    if (!node) fire(EventType.NodeDeleted, p);
-    else if (node.mzxid > relativeZxid) fire(EventType.NodeDataChanged, p);
-    else tree.dataWatches.add(p, watcher);
-  }
-  for (const p of existPaths) {
-    if (tree.getNode(p)) fire(EventType.NodeCreated, p);
-    else tree.dataWatches.add(p, watcher);
-  }
-  for (const p of childPaths) {
-    const node = tree.getNode(p);
-    if (!node) fire(EventType.NodeDeleted, p);
-    else if (node.pzxid > relativeZxid) fire(EventType.NodeChildrenChanged, p);
-    else tree.childWatches.add(p, watcher);
-  }
+function isWatcherType(n: number): n is WatcherType {
+  return (Object.values(WatcherType) as number[]).includes(n);
+}
+
+function isAddWatchMode(n: number): n is AddWatchMode {
+  return (Object.values(AddWatchMode) as number[]).includes(n);
 }

@@ -14,6 +14,7 @@ import {
   MultiHeader,
   SetACLResponse,
   SetDataResponse,
+  SetSASLResponse,
   Stat,
   SyncResponse,
   WhoAmIResponse,
@@ -37,6 +38,8 @@ export type ReplyBody =
   | { type: typeof OpCode.getAllChildrenNumber; totalNumber: number }
   | { type: typeof OpCode.multi | typeof OpCode.multiRead; results: (ReplyBody | { type: typeof OpCode.error; err: number })[] }
   | { type: typeof OpCode.error; err: number }
+  | { type: typeof OpCode.sasl; token: Buffer | null }
+  | { type: typeof OpCode.addWatch }
   | {
       type:
         | typeof OpCode.delete
@@ -116,6 +119,11 @@ export function encodeReplyBody(w: JuteWriter, body: ReplyBody): void {
       return GetAllChildrenNumberResponse.encode(w, { totalNumber: body.totalNumber });
     case OpCode.error:
       return ErrorResponse.encode(w, { err: body.err });
+    case OpCode.addWatch:
+      // ZooKeeper answers addWatch with an ErrorResponse carrying 0.
+      return ErrorResponse.encode(w, { err: 0 });
+    case OpCode.sasl:
+      return SetSASLResponse.encode(w, { token: body.token });
     case OpCode.multi:
     case OpCode.multiRead:
       for (const r of body.results) {

@@ -48,6 +48,8 @@ export interface ServerConfig {
   autopurgePurgeIntervalMs: number;
   /** clientPortListenBacklog: listen() backlog for the client port; -1 means the platform default. */
   clientPortListenBacklog: number;
+  /** DigestAuthenticationProvider.superDigest: the digest id ("user:base64") that authenticates as super. */
+  superDigest?: string;
   /** Every key=value as read, including keys zkts does not know. */
   raw: ReadonlyMap<string, string>;
 }

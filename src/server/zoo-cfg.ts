@@ -339,13 +339,19 @@ const UNSUPPORTED_PREFIXES = [
   'admin.', 'group.', 'weight.', 'kerberos.',
 ];
 
+/**
+ * ZooKeeper turns zoo.cfg keys it does not parse into "zookeeper.<key>" system
+ * properties, so this line sets its DigestAuthenticationProvider's super digest.
+ */
+const SUPER_DIGEST_KEY = 'DigestAuthenticationProvider.superDigest';
+
 const HANDLED_KEYS = new Set([
   'tickTime', 'dataDir', 'dataLogDir', 'clientPort', 'clientPortAddress', 'maxClientCnxns',
   'minSessionTimeout', 'maxSessionTimeout', '4lw.commands.whitelist', 'jute.maxbuffer',
   'globalOutstandingLimit', 'initLimit', 'syncLimit', 'snapCount', 'preAllocSize', 'forceSync',
   'extendedTypesEnabled', 'standaloneEnabled', 'reconfigEnabled', 'admin.enableServer',
   'admin.serverPort', 'admin.serverAddress', 'autopurge.snapRetainCount', 'autopurge.purgeInterval',
-  'clientPortListenBacklog',
+  'clientPortListenBacklog', SUPER_DIGEST_KEY,
 ]);
 
 /** True when the servers list makes this a quorum (ZooKeeper's QuorumPeerConfig.isDistributed). */
@@ -477,6 +483,8 @@ export function parseZooCfg(text: string, sourceName: string): ZooCfgResult {
   if (extended !== undefined) config.extendedTypesEnabled = extended.bool();
   const standalone = reader('standaloneEnabled');
   if (standalone !== undefined) config.standaloneEnabled = standalone.bool();
+  const superDigest = reader(SUPER_DIGEST_KEY);
+  if (superDigest !== undefined) config.superDigest = superDigest.nonEmpty();
   const reconfig = reader('reconfigEnabled');
   if (reconfig !== undefined) config.reconfigEnabled = reconfig.bool();
 

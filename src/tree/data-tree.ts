@@ -6,7 +6,7 @@ import { EventType, KeeperState } from '../protocol/watch-events.js';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from './acl.js';
 import { CONTAINER_OWNER, ownerKind, ttlOwner } from './ephemeral-owner.js';
 import { baseName, parentOf } from './path-validation.js';
-import { WatchManager, type Watcher } from './watch-manager.js';
+import { WatchManager, WatchMode, type Watcher, type WatchModeFlag } from './watch-manager.js';
 import { ZNode } from './znode.js';
 
 /** What applying one txn did, from which the reply is built. */
@@ -17,6 +17,23 @@ export interface TxnResult {
   stat?: Stat;
   multi?: TxnResult[];
 }
+
+/** The paths of setWatches/setWatches2, by kind of watch. */
+export interface WatchLists {
+  data: readonly string[];
+  exist: readonly string[];
+  child: readonly string[];
+  persistent: readonly string[];
+  persistentRecursive: readonly string[];
+}
+
+/** addWatch's mode field. */
+export const AddWatchMode = { PERSISTENT: 0, PERSISTENT_RECURSIVE: 1 } as const;
+export type AddWatchMode = (typeof AddWatchMode)[keyof typeof AddWatchMode];
+
+/** The 'type' field of checkWatches/removeWatches (ZooKeeper 3.9's WatcherType). */
+export const WatcherType = { Children: 1, Data: 2, Any: 3, Persistent: 4, PersistentRecursive: 5 } as const;
+export type WatcherType = (typeof WatcherType)[keyof typeof WatcherType];
 
 export const ZOOKEEPER_PATH = '/zookeeper';
 export const QUOTA_PATH = '/zookeeper/quota';
@@ -106,6 +123,80 @@ export class DataTree {
   removeWatcher(watcher: Watcher): void {
     this.dataWatches.removeWatcher(watcher);
     this.childWatches.removeWatcher(watcher);
+  }
+
+  /**
+   * addWatch: a persistent watch sits in both tables (data and child events of the
+   * node); a recursive one only in the data table, so it never sees child events.
+   */
+  addWatch(path: string, watcher: Watcher, mode: AddWatchMode): void {
+    const flag = mode === AddWatchMode.PERSISTENT_RECURSIVE ? WatchMode.PERSISTENT_RECURSIVE : WatchMode.PERSISTENT;
+    this.dataWatches.add(path, watcher, flag);
+    if (flag === WatchMode.PERSISTENT) this.childWatches.add(path, watcher, flag);
+  }
+
+  /**
+   * Re-registers a reconnecting client's watches. One-shot watches whose node changed
+   * after relativeZxid (the last zxid the client saw) fire at once instead, as in
+   * ZooKeeper; persistent ones are simply set again.
+   */
+  setWatches(relativeZxid: bigint, lists: WatchLists, watcher: Watcher): void {
+    const fire = (type: number, path: string) => watcher.process({ type, state: KeeperState.SyncConnected, path });
+    for (const p of lists.data) {
+      const node = this.nodes.get(p);
+      if (!node) fire(EventType.NodeDeleted, p);
+      else if (node.mzxid > relativeZxid) fire(EventType.NodeDataChanged, p);
+      else this.dataWatches.add(p, watcher);
+    }
+    for (const p of lists.exist) {
+      if (this.nodes.get(p)) fire(EventType.NodeCreated, p);
+      else this.dataWatches.add(p, watcher);
+    }
+    for (const p of lists.child) {
+      const node = this.nodes.get(p);
+      if (!node) fire(EventType.NodeDeleted, p);
+      else if (node.pzxid > relativeZxid) fire(EventType.NodeChildrenChanged, p);
+      else this.childWatches.add(p, watcher);
+    }
+    for (const p of lists.persistent) this.addWatch(p, watcher, AddWatchMode.PERSISTENT);
+    for (const p of lists.persistentRecursive) this.addWatch(p, watcher, AddWatchMode.PERSISTENT_RECURSIVE);
+  }
+
+  /** checkWatches: does the watcher hold a watch of this type on exactly this path? */
+  containsWatch(path: string, type: WatcherType, watcher: Watcher): boolean {
+    switch (type) {
+      case WatcherType.Children:
+        return this.childWatches.has(path, watcher, WatchMode.STANDARD);
+      case WatcherType.Data:
+        return this.dataWatches.has(path, watcher, WatchMode.STANDARD);
+      case WatcherType.Persistent:
+        return this.dataWatches.has(path, watcher, WatchMode.PERSISTENT);
+      case WatcherType.PersistentRecursive:
+        return this.dataWatches.has(path, watcher, WatchMode.PERSISTENT_RECURSIVE);
+      case WatcherType.Any:
+        return this.childWatches.has(path, watcher) || this.dataWatches.has(path, watcher);
+    }
+  }
+
+  /** removeWatches: drops the watches of this type; returns whether there were any. */
+  removeWatch(path: string, type: WatcherType, watcher: Watcher): boolean {
+    const fromBoth = (mode?: WatchModeFlag) => {
+      const child = this.childWatches.remove(path, watcher, mode);
+      const data = this.dataWatches.remove(path, watcher, mode);
+      return child || data;
+    };
+    switch (type) {
+      case WatcherType.Children:
+        return this.childWatches.remove(path, watcher, WatchMode.STANDARD);
+      case WatcherType.Data:
+        return this.dataWatches.remove(path, watcher, WatchMode.STANDARD);
+      case WatcherType.Persistent:
+        return fromBoth(WatchMode.PERSISTENT);
+      case WatcherType.PersistentRecursive:
+        return this.dataWatches.remove(path, watcher, WatchMode.PERSISTENT_RECURSIVE);
+      case WatcherType.Any:
+        return fromBoth();
+    }
   }
 
   // ---- txn application ----
@@ -232,8 +323,8 @@ export class DataTree {
       case 'persistent':
         break;
     }
-    this.fire(this.dataWatches.trigger(path), EventType.NodeCreated, path);
-    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath);
+    this.fire(this.dataWatches.trigger(path), EventType.NodeCreated, path, acl);
+    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath, parent.acl);
     return node.stat();
   }
 
@@ -261,9 +352,9 @@ export class DataTree {
         break;
     }
     const fired = this.dataWatches.trigger(path);
-    this.fire(fired, EventType.NodeDeleted, path);
-    this.fire(this.childWatches.trigger(path, fired), EventType.NodeDeleted, path);
-    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath);
+    this.fire(fired, EventType.NodeDeleted, path, node.acl);
+    this.fire(this.childWatches.trigger(path, fired), EventType.NodeDeleted, path, node.acl);
+    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath, parent.acl);
   }
 
   private setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): Stat {
@@ -273,7 +364,7 @@ export class DataTree {
     node.version = version;
     node.mzxid = zxid;
     node.mtime = time;
-    this.fire(this.dataWatches.trigger(path), EventType.NodeDataChanged, path);
+    this.fire(this.dataWatches.trigger(path), EventType.NodeDataChanged, path, node.acl);
     return node.stat();
   }
 
@@ -296,9 +387,9 @@ export class DataTree {
     }
   }
 
-  private fire(watchers: Set<Watcher>, type: number, path: string): void {
+  private fire(watchers: Set<Watcher>, type: number, path: string, acl: readonly ACL[]): void {
     if (watchers.size === 0) return;
     const event: WatcherEvent = { type, state: KeeperState.SyncConnected, path };
-    for (const w of watchers) w.process(event);
+    for (const w of watchers) w.process(event, acl);
   }
 }
