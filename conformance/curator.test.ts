@@ -218,6 +218,9 @@ for (const target of targets) {
         `NodeCreated ${b}/p`,
         `NodeCreated ${b}/r/end`,
       ]);
+      assert.equal(r.rawSawCreate, true);
+      assert.equal(r.removeWatches, 'OK', 'removeWatches(Any) finds the persistent recursive watch on the server');
+      assert.deepEqual(r.rawEvents, [`NodeCreated ${b}/q/k`, `PersistentWatchRemoved ${b}/q`]);
     });
 
     test('PersistentNode (ephemeral): re-created after a delete and after its session is expired', async () => {

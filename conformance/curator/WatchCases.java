@@ -159,6 +159,24 @@ final class WatchCases {
         out.put("sawEnd", CuratorRecipes.until(10_000, () -> events.contains("NodeCreated " + r + "/end")));
         out.put("events", Json.snapshot(events));
         for (PersistentWatcher pw : watchers) pw.close();
+
+        // removeWatches (opcode 18, type Any) takes a persistent recursive watch off
+        // the server; the client then tells the watcher with PersistentWatchRemoved
+        ZooKeeper zk = c.getZookeeperClient().getZooKeeper();
+        List<String> raw = Collections.synchronizedList(new ArrayList<>());
+        Watcher mine = e -> raw.add(describe(e));
+        zk.addWatch(q, mine, AddWatchMode.PERSISTENT_RECURSIVE);
+        w.create().forPath(q + "/k", CuratorRecipes.b("0"));
+        out.put("rawSawCreate", CuratorRecipes.until(10_000, () -> raw.contains("NodeCreated " + q + "/k")));
+        try {
+            zk.removeWatches(q, mine, Watcher.WatcherType.Any, false);
+            out.put("removeWatches", "OK");
+        } catch (KeeperException e) {
+            out.put("removeWatches", e.code().toString());
+        }
+        // the removal event is queued to the event thread: wait for it, bounded
+        CuratorRecipes.until(10_000, () -> raw.size() >= 2);
+        out.put("rawEvents", Json.snapshot(raw));
         return out;
     }
 
