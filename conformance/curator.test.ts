@@ -219,8 +219,18 @@ for (const target of targets) {
         `NodeCreated ${b}/r/end`,
       ]);
       assert.equal(r.rawSawCreate, true);
-      assert.equal(r.removeWatches, 'OK', 'removeWatches(Any) finds the persistent recursive watch on the server');
-      assert.deepEqual(r.rawEvents, [`NodeCreated ${b}/q/k`, `PersistentWatchRemoved ${b}/q`]);
+      assert.equal(r.removeWatches, 'OK', 'removeWatches(Any) (sent as checkWatches) finds the persistent recursive watch');
+      assert.deepEqual(r.rawEvents, [`NodeCreated ${b}/qa/k`, `PersistentWatchRemoved ${b}/qa`]);
+    });
+
+    test('addWatch on a path the session already watches: PERSISTENT_RECURSIVE replaces PERSISTENT (ZooKeeper 3.8)', async () => {
+      const b = '/curator/pw/qb';
+      const r = await curator('persistentWatcher');
+      assert.equal(r.registered, true, `addWatch succeeded (a plain addWatch answers ${r.addWatchProbe})`);
+      assert.equal(r.modesSawEnd, true);
+      // 3.8 keeps one mode per session and path: no NodeChildrenChanged for qb any more
+      // (3.9 keeps both modes and sends it, and a 3.8 client hands it to both watchers)
+      assert.deepEqual(r.modeEvents, [`recursive NodeCreated ${b}/k`, `recursive NodeCreated ${b}/k2`]);
     });
 
     test('PersistentNode (ephemeral): re-created after a delete and after its session is expired', async () => {

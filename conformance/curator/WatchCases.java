@@ -160,16 +160,19 @@ final class WatchCases {
         out.put("events", Json.snapshot(events));
         for (PersistentWatcher pw : watchers) pw.close();
 
-        // removeWatches (opcode 18, type Any) takes a persistent recursive watch off
-        // the server; the client then tells the watcher with PersistentWatchRemoved
+        // The Java client's removeWatches(path, watcher, Any) asks the server with
+        // checkWatches (opcode 17: is there such a watch?) and drops the watcher on the
+        // client side; the client then tells the watcher with PersistentWatchRemoved.
         ZooKeeper zk = c.getZookeeperClient().getZooKeeper();
+        String qa = root + "/qa";
+        w.create().forPath(qa, CuratorRecipes.b("0"));
         List<String> raw = Collections.synchronizedList(new ArrayList<>());
         Watcher mine = e -> raw.add(describe(e));
-        zk.addWatch(q, mine, AddWatchMode.PERSISTENT_RECURSIVE);
-        w.create().forPath(q + "/k", CuratorRecipes.b("0"));
-        out.put("rawSawCreate", CuratorRecipes.until(10_000, () -> raw.contains("NodeCreated " + q + "/k")));
+        zk.addWatch(qa, mine, AddWatchMode.PERSISTENT_RECURSIVE);
+        w.create().forPath(qa + "/k", CuratorRecipes.b("0"));
+        out.put("rawSawCreate", CuratorRecipes.until(10_000, () -> raw.contains("NodeCreated " + qa + "/k")));
         try {
-            zk.removeWatches(q, mine, Watcher.WatcherType.Any, false);
+            zk.removeWatches(qa, mine, Watcher.WatcherType.Any, false);
             out.put("removeWatches", "OK");
         } catch (KeeperException e) {
             out.put("removeWatches", e.code().toString());
@@ -177,6 +180,20 @@ final class WatchCases {
         // the removal event is queued to the event thread: wait for it, bounded
         CuratorRecipes.until(10_000, () -> raw.size() >= 2);
         out.put("rawEvents", Json.snapshot(raw));
+
+        // A session's second addWatch on the same path: ZooKeeper 3.8 keeps one mode per
+        // session and path, so PERSISTENT_RECURSIVE replaces PERSISTENT and the child
+        // event of the parent is no longer sent.
+        String qb = root + "/qb";
+        w.create().forPath(qb, CuratorRecipes.b("0"));
+        List<String> modes = Collections.synchronizedList(new ArrayList<>());
+        zk.addWatch(qb, e -> modes.add("persistent " + describe(e)), AddWatchMode.PERSISTENT);
+        zk.addWatch(qb, e -> modes.add("recursive " + describe(e)), AddWatchMode.PERSISTENT_RECURSIVE);
+        w.create().forPath(qb + "/k", CuratorRecipes.b("0"));
+        w.create().forPath(qb + "/k2", CuratorRecipes.b("0"));
+        // every event of the first create arrives before the second create's NodeCreated
+        out.put("modesSawEnd", CuratorRecipes.until(10_000, () -> modes.contains("recursive NodeCreated " + qb + "/k2")));
+        out.put("modeEvents", Json.snapshot(modes));
         return out;
     }
 
