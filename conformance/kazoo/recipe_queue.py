@@ -62,8 +62,7 @@ try:
     r["bConsumes2"] = qb.consume()
     r["lenAfterTwoConsumed"] = len(qa)
 
-    # b takes the next entry; c blocks in get() because nothing else is free
-    # until... a puts nothing: c waits for b's release
+    # b and a lock the last two entries; c's get() then blocks until b releases one
     qc = c.LockingQueue(lpath)
     r["bGets3"] = qb.get(timeout=5).decode()
     r["aGets3"] = qa.get(timeout=5).decode()
