@@ -29,6 +29,7 @@ export {
   ZOOKEEPER_COMPAT_VERSION,
   zkVersionString,
   nodeEnvironment,
+  nodeSystemProperties,
   processFileDescriptorCounts,
   directorySize,
   ENVIRONMENT_KEYS,
