@@ -23,6 +23,7 @@ import {
   send,
   sendBadMessage,
   sendErrorPage,
+  trackRequestLine,
   withinHeaderLimit,
 } from './jetty-http.js';
 import type { ServerConfig } from './server-config.js';
@@ -68,6 +69,7 @@ export class AdminServer {
     this.prefix = settings.commandUrl.replace(/\/+$/, '');
     this.http = createServer({ maxHeaderSize: NODE_MAX_HEADER_SIZE }, (req, res) => this.handle(req, res));
     this.http.on('clientError', answerClientError);
+    this.http.on('connection', trackRequestLine);
     applyIdleTimeout(this.http, settings.idleTimeoutMs);
   }
 

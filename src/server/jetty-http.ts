@@ -121,21 +121,44 @@ export function withinHeaderLimit(req: IncomingMessage, res: ServerResponse): bo
   return true;
 }
 
+const REQUEST_LINE_OPEN = Symbol('zkts.requestLineOpen');
+type TrackedSocket = Socket & { [REQUEST_LINE_OPEN]?: boolean };
+
+/**
+ * Notes whether a connection's first request line is still incomplete, so that
+ * a request Node's parser gives up on can be answered 414 (URI too long) rather
+ * than 431 (headers too long), as Jetty would. Stops looking at the first "\n".
+ */
+export function trackRequestLine(socket: Socket): void {
+  const tracked = socket as TrackedSocket;
+  tracked[REQUEST_LINE_OPEN] = true;
+  const onData = (chunk: Buffer): void => {
+    if (!chunk.includes(0x0a)) return;
+    tracked[REQUEST_LINE_OPEN] = false;
+    socket.off('data', onData);
+  };
+  socket.on('data', onData);
+}
+
+/** A request that starts with a syntactically valid method name (Jetty: 501 when it is unknown). */
+const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /;
+
 /** Answers what Node's parser rejected (Jetty's answers), then closes the connection. */
 export function answerClientError(err: Error & { code?: string }, socket: Socket): void {
   if (socket.destroyed || !socket.writable || err.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
+  const raw = (err as { rawPacket?: unknown }).rawPacket;
   if (err.code === 'HPE_HEADER_OVERFLOW') {
-    // Still inside the request line (no line break in what overflowed): the URI is too long.
-    const raw = (err as { rawPacket?: unknown }).rawPacket;
-    const inRequestLine = Buffer.isBuffer(raw) && !raw.includes('\n');
-    socket.end(badMessageBytes(inRequestLine ? 414 : 431));
+    socket.end(badMessageBytes((socket as TrackedSocket)[REQUEST_LINE_OPEN] === true ? 414 : 431));
+  } else if (err.code === 'HPE_INVALID_METHOD' && Buffer.isBuffer(raw) && METHOD_TOKEN.test(raw.toString('latin1'))) {
+    socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'HPE_HEADERS_TIMEOUT') {
+    socket.destroy();
+  } else {
+    socket.end(badMessageBytes(400));
   }
-  else if (err.code === 'HPE_INVALID_METHOD') socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-  else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'HPE_HEADERS_TIMEOUT') socket.destroy();
-  else socket.end(badMessageBytes(400));
 }
 
 /** A request target split into its decoded path and its raw query. */

@@ -55,6 +55,7 @@ import {
   send,
   sendBadMessage,
   sendErrorPage,
+  trackRequestLine,
   withinHeaderLimit,
 } from './jetty-http.js';
 import type { ServerConfig } from './server-config.js';
@@ -223,6 +224,7 @@ export class MetricsHttpServer {
   ) {
     this.http = createServer({ maxHeaderSize: NODE_MAX_HEADER_SIZE }, (req, res) => this.handle(req, res));
     this.http.on('clientError', answerClientError);
+    this.http.on('connection', trackRequestLine);
     applyIdleTimeout(this.http, IDLE_TIMEOUT_MS);
   }
 
