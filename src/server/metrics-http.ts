@@ -12,16 +12,19 @@
  *    and one sample `<name> <value as a double>`, e.g. `znode_count 5.0`;
  *  - a counter (ServerMetrics) becomes `# TYPE <name> counter`, sample `<name> <v>`
  *    (simpleclient 0.9.0 adds no `_total` suffix);
- *  - a summary `<name>` (mntr's avg_/min_/max_/cnt_/sum_<name> and p50_..p999_)
- *    becomes `# TYPE <name> summary` with `<name>{quantile="0.5",}` (and 0.9,
- *    0.99 for the ones mntr gives percentiles), `<name>_count` and `<name>_sum`;
+ *  - a summary `<name>` (mntr's avg_/min_/max_/cnt_/sum_<name>, p50_..p999_)
+ *    becomes `# TYPE <name> summary` with `<name>{quantile="0.5",}` samples
+ *    (0.5 only for BASIC summaries; 0.5, 0.9 and 0.99 for the ADVANCED ones,
+ *    those mntr gives percentiles), `<name>_count` and `<name>_sum`;
  *  - a summary set member (mntr's `<key>_<set>`, e.g. `a_read_per_namespace`)
- *    becomes a sample of family `<set>` with the label key="<key>".
+ *    becomes samples of family `<set>` with the label key="<key>".
  * So a gauge or counter keeps its mntr key (without "zk_"), and mntr's
  * string-valued keys (version, server_state, peer_state, observer_master_id),
- * which are not metrics, are not exported. Quantiles mntr has no value for
- * (0.9; every quantile of a summary without percentiles) are left out rather
- * than invented. simpleclient writes a comma after the last label; so does this.
+ * which are not metrics, are not exported. zkts exports `_count` and `_sum` of
+ * every summary and the quantiles mntr has values for (0.5 = p50, 0.99 = p99);
+ * 0.9, and the 0.5 of a summary without percentiles, have none and are left
+ * out rather than invented. simpleclient writes a comma after the last label,
+ * and numbers as Java doubles ("5.0"); so does this.
  *
  * With metricsProvider.exportJvmInfo=true (the default) ZooKeeper also exports
  * the JVM's metrics (simpleclient_hotspot). zkts exports the process_* ones of
