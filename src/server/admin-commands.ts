@@ -7,6 +7,7 @@
  * never disagree.
  */
 import {
+  type BufferSizeStats,
   type ConnectionInfo,
   type FourLetterContext,
   type MonitorValue,
@@ -18,7 +19,6 @@ import {
   ZK_NOT_SERVING,
 } from '../protocol/four-letter-words.js';
 import { averageOf, delimitedHost, hex64, javaIpv6 } from '../protocol/four-letter-format.js';
-import type { BufferSizeStats } from '../protocol/four-letter-words.js';
 import { JsonDouble, jacksonJson, jsonObject, type JsonObject, type JsonValue } from './admin-json.js';
 
 /** Request parameters (the first value of each query parameter, as ZooKeeper takes them). */
