@@ -2,10 +2,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { OpCode } from '../protocol/opcodes.js';
 import { DataTree } from '../tree/data-tree.js';
+import { AdminServer, adminServerSettings } from './admin-server.js';
 import { ClientConnection } from './client-connection.js';
 import { FourLetterWords } from './four-letter-context.js';
+import { MetricsHttpServer, metricsHttpSettings } from './metrics-http.js';
 import { RequestPipeline, type WriteOrigin } from './request-pipeline.js';
-import type { ServerConfig } from './server-config.js';
+import { PROMETHEUS_METRICS_PROVIDER, type ServerConfig } from './server-config.js';
 import type { ServerCore } from './server-core.js';
 import { type Session, SessionTracker } from './session-tracker.js';
 import { MemoryTxnLog, type TxnLog } from './txn-log.js';
@@ -52,6 +54,9 @@ export class StandaloneServer implements ServerCore, RunningServer {
   private readonly perIp = new Map<string, number>();
   private readonly listener: Server;
   private readonly fourLetter: FourLetterWords;
+  /** The AdminServer (admin.enableServer) and the Prometheus endpoint, when configured and started. */
+  private admin: AdminServer | undefined;
+  private metrics: MetricsHttpServer | undefined;
   private outstanding = 0;
   /** False until listening and once closing, when most four-letter words say so. */
   serving = false;
@@ -91,6 +96,33 @@ export class StandaloneServer implements ServerCore, RunningServer {
     this.sessions.start();
     this.serving = true;
     this.log.info({ port: this.port, address: this.config.clientPortAddress }, 'listening for clients');
+    await this.startHttpEndpoints();
+  }
+
+  /**
+   * The AdminServer and the Prometheus endpoint. One that cannot listen (its
+   * port taken, say) is logged and left out; the client service goes on.
+   * (ZooKeeper 3.8 in a quorum does the same; a standalone ZooKeeper exits.)
+   */
+  private async startHttpEndpoints(): Promise<void> {
+    if (this.config.adminEnableServer) {
+      const admin = new AdminServer(this.fourLetter, adminServerSettings(this.config), this.log);
+      if (await admin.start()) this.admin = admin;
+    }
+    if (this.config.metricsProviderClassName === PROMETHEUS_METRICS_PROVIDER) {
+      const metrics = new MetricsHttpServer(this.fourLetter, metricsHttpSettings(this.config), this.log);
+      if (await metrics.start()) this.metrics = metrics;
+    }
+  }
+
+  /** The AdminServer's bound port; undefined when it is off or could not start. */
+  get adminPort(): number | undefined {
+    return this.admin?.port;
+  }
+
+  /** The Prometheus endpoint's bound port; undefined when it is off or could not start. */
+  get metricsPort(): number | undefined {
+    return this.metrics?.port;
   }
 
   private accept(socket: Socket): void {
@@ -216,6 +248,9 @@ export class StandaloneServer implements ServerCore, RunningServer {
     await this.pipeline.drain();
     this.sessions.stop();
     for (const c of [...this.connections]) c.close();
+    await Promise.all([this.admin?.close(), this.metrics?.close()]);
+    this.admin = undefined;
+    this.metrics = undefined;
     await this.txnLog.close();
     this.log.info('server stopped');
   }
