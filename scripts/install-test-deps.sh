@@ -5,7 +5,7 @@
 # guava and slf4j from /usr/share/java). Debian/Ubuntu only; needs root (or sudo).
 set -euo pipefail
 packages=(zookeeper zookeeper-bin python3-kazoo default-jdk-headless
-  libcurator-recipes-java libcurator-framework-java libcurator-client-java libguava-java libslf4j-java)
+  libcurator-recipes-java libcurator-framework-java libcurator-client-java libguava-java libslf4j-java libservlet-api-java)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
