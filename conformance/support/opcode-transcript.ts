@@ -323,6 +323,8 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+const SILENT_XID = 0x7ffffff0;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A raw client whose every received frame goes into the scenario's transcript. */
@@ -351,7 +353,10 @@ export class TClient {
 
   /** Sends one request and records everything that arrives up to its reply. */
   async call<T>(type: number, req: string, codec?: Encoder<T>, value?: T, opts: CallOptions = {}): Promise<Step> {
-    return this.callFrame(type, req, requestFrame(opts.xid ?? ++this.xid, type, codec, value), opts.xid ?? this.xid, opts);
+    // Silent (polling) requests share one xid so that the xids of recorded requests
+    // do not depend on how many polls a target needed.
+    const xid = opts.xid ?? (opts.silent ? SILENT_XID : ++this.xid);
+    return this.callFrame(type, req, requestFrame(xid, type, codec, value), xid, opts);
   }
 
   /** Sends `frame` (already encoded, with xid `xid`) as a request of type `type`. */
@@ -690,15 +695,47 @@ export class ScenarioRun {
   }
 }
 
-/** Human-readable differences between two transcripts (first `max` differing positions). */
-export function transcriptDiff(oracle: readonly Entry[], other: readonly Entry[], max = 12): string[] {
-  const out: string[] = [];
-  const n = Math.max(oracle.length, other.length);
-  for (let i = 0; i < n && out.length < max; i++) {
-    const a = oracle[i];
-    const b = other[i];
-    if (isDeepStrictEqual(a, b)) continue;
-    out.push(`#${i}\n    zookeeper: ${a === undefined ? '(nothing)' : JSON.stringify(a)}\n    zkts:      ${b === undefined ? '(nothing)' : JSON.stringify(b)}`);
+/**
+ * Human-readable differences between two transcripts: a longest-common-subsequence
+ * alignment, printed as hunks of entries only ZooKeeper produced ("zookeeper:") and
+ * entries only zkts produced ("zkts:"), each with its position.
+ */
+export function transcriptDiff(oracle: readonly Entry[], other: readonly Entry[], maxHunks = 12): string[] {
+  const a = oracle.map((e) => JSON.stringify(e));
+  const b = other.map((e) => JSON.stringify(e));
+  const n = a.length;
+  const m = b.length;
+  // lcs[i][j] = LCS length of a[i..] and b[j..]
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
   }
-  return out;
+  const hunks: string[] = [];
+  let i = 0;
+  let j = 0;
+  let zk: string[] = [];
+  let kt: string[] = [];
+  const flush = (): void => {
+    if (zk.length === 0 && kt.length === 0) return;
+    if (hunks.length < maxHunks) hunks.push([...zk.map((x) => `  zookeeper: ${x}`), ...kt.map((x) => `  zkts:      ${x}`)].join('\n'));
+    zk = [];
+    kt = [];
+  };
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) {
+      flush();
+      i++;
+      j++;
+    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
+      kt.push(`#${j} ${b[j]}`);
+      j++;
+    } else {
+      zk.push(`#${i} ${a[i]}`);
+      i++;
+    }
+  }
+  flush();
+  return hunks;
 }
