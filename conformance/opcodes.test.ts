@@ -335,15 +335,20 @@ const ACLS: Case = {
 const AUTH: Case = {
   name: 'auth (100): schemes, xids, failures close the connection',
   async run(s) {
-    const a = await s.client('A');
-    ok(s, await a.auth('ip', ''), 'ip auth');
-    await a.whoAmI();
-    await a.auth('digest', 'nocolon');
-    await a.whoAmI();
-    await a.auth('digest', '');
-    const odd = await a.auth('digest', 'carol:pw', { xid: 7 });
-    ok(s, odd, 'auth with an ordinary xid');
-    await a.whoAmI();
+    // One session per variant, so that one refused auth does not hide the others.
+    const ip = await s.client('I');
+    ok(s, await ip.auth('ip', ''), 'ip auth (adds the connection ip again)');
+    await ip.whoAmI();
+    const n = await s.client('N');
+    ok(s, await n.auth('digest', 'nocolon'), 'digest auth without a colon');
+    await n.whoAmI();
+    const e = await s.client('E');
+    ok(s, await e.auth('digest', ''), 'empty digest auth');
+    await e.whoAmI();
+    const x = await s.client('X');
+    ok(s, await x.auth('digest', 'carol:pw', { xid: 7 }), 'auth with an ordinary xid');
+    await x.auth('digest', 'carol:pw');
+    await x.whoAmI();
     const bad = await s.client('B');
     const f = await bad.auth('nosuch', 'x', { closes: true });
     err(s, f, Err.AUTHFAILED, 'unknown scheme');

@@ -700,7 +700,7 @@ export class ScenarioRun {
  * alignment, printed as hunks of entries only ZooKeeper produced ("zookeeper:") and
  * entries only zkts produced ("zkts:"), each with its position.
  */
-export function transcriptDiff(oracle: readonly Entry[], other: readonly Entry[], maxHunks = 12): string[] {
+export function transcriptDiff(oracle: readonly unknown[], other: readonly unknown[], maxHunks = 12): string[] {
   const a = oracle.map((e) => JSON.stringify(e));
   const b = other.map((e) => JSON.stringify(e));
   const n = a.length;
