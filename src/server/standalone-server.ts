@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { OpCode } from '../protocol/opcodes.js';
 import { DataTree } from '../tree/data-tree.js';
 import { ClientConnection } from './client-connection.js';
+import { ContainerManager } from './container-manager.js';
 import { FourLetterWords } from './four-letter-context.js';
 import { RequestPipeline, type WriteOrigin } from './request-pipeline.js';
 import type { ServerConfig } from './server-config.js';
@@ -52,6 +53,7 @@ export class StandaloneServer implements ServerCore, RunningServer {
   private readonly perIp = new Map<string, number>();
   private readonly listener: Server;
   private readonly fourLetter: FourLetterWords;
+  private readonly containerManager: ContainerManager;
   private outstanding = 0;
   /** False until listening and once closing, when most four-letter words say so. */
   serving = false;
@@ -72,6 +74,19 @@ export class StandaloneServer implements ServerCore, RunningServer {
     this.sessions = new SessionTracker(0, config.tickTime, (s) => this.expire(s));
     this.listener = createServer((socket) => this.accept(socket));
     this.fourLetter = new FourLetterWords(this);
+    this.tree.quotas.log = (level, msg, details) => log[level](details, msg);
+    this.containerManager = new ContainerManager({
+      tree: this.tree,
+      // As in ZooKeeper: server session 0, no reply; a failure (NotEmpty) leaves the node.
+      submitDelete: (path) =>
+        this.pipeline.submit(serverOrigin(0n), { type: OpCode.deleteContainer, req: { path, version: -1 } }, (_result, _txn, error) => {
+          if (error) log.debug({ path, err: error.message }, 'container not deleted');
+        }),
+      checkIntervalMs: config.containerCheckIntervalMs,
+      maxPerMinute: config.containerMaxPerMinute,
+      maxNeverUsedIntervalMs: config.containerMaxNeverUsedIntervalMs,
+      log,
+    });
   }
 
   get globalOutstanding(): number {
@@ -89,6 +104,7 @@ export class StandaloneServer implements ServerCore, RunningServer {
     const addr = this.listener.address();
     this.port = typeof addr === 'object' && addr ? addr.port : this.config.clientPort;
     this.sessions.start();
+    this.containerManager.start();
     this.serving = true;
     this.log.info({ port: this.port, address: this.config.clientPortAddress }, 'listening for clients');
   }
@@ -208,6 +224,7 @@ export class StandaloneServer implements ServerCore, RunningServer {
   async close(): Promise<void> {
     this.serving = false;
     this.listener.close();
+    await this.containerManager.close();
     for (const s of [...this.sessions.all()]) {
       if (s.closing) continue;
       s.closing = true;
