@@ -201,7 +201,7 @@ for (const target of targets) {
       ]);
     });
 
-    test('an unreadable stats node makes a write under the quota a MarshallingError', async () => {
+    test('an unreadable stats node makes a write under the quota a MarshallingError, and a whole multi one', async () => {
       const r = await cliScript(hp(), [
         'create /qg',
         'create /zookeeper/quota/qg',
@@ -221,6 +221,15 @@ for (const target of targets) {
         'Created /qg2',
         '[]',
       ]);
+      await withRaw(server(), async (c) => {
+        const multi = await c.request(14, MultiRequestBody, [
+          { type: 1, req: { path: '/qg3', data: null, acl: OPEN_ACL, flags: 0 } },
+          { type: 1, req: { path: '/qg/b', data: null, acl: OPEN_ACL, flags: 0 } },
+        ]);
+        assert.equal(multi.err, ERR.MARSHALLINGERROR, 'the reply header carries the error');
+        assert.equal(multi.body.length, 0, 'no per-op results');
+        assert.equal(await statPathOf(c, '/qg3'), null);
+      });
     });
 
     test('error codes and check order: NodeExists first, QuotaExceeded (-125) before BadVersion, each failure a zxid', async () => {

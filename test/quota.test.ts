@@ -310,11 +310,17 @@ describe('hard limits (enforceQuota)', () => {
   });
 
   test('an unreadable limits or stats node makes the write a MarshallingError', async () => {
-    const { create, set, setquota } = setup(true);
+    const { tree, write, create, set, setquota } = setup(true);
     await create('/u');
     await setquota('/u', 'count=10');
     await set(statPath('/u'), 'garbage');
     assert.equal(await create('/u/a', 'x'), Err.MARSHALLINGERROR);
+    const op = (path: string): WriteRequest => ({ type: OpCode.create, req: { path, data: null, acl: OPEN_ACL_UNSAFE, flags: 0 } });
+    const multi = await write({ type: OpCode.multi, ops: [op('/elsewhere'), op('/u/m')] });
+    assert.equal(multi.txn.hdr.type, OpCode.error, 'the whole multi becomes one error txn, as in ZooKeeper');
+    assert.equal(multi.result.err, Err.MARSHALLINGERROR);
+    assert.equal(tree.getNode('/elsewhere'), undefined);
+    assert.equal(await create('/elsewhere'), Err.OK, 'nothing of the failed multi is left pending');
     await set(statPath('/u'), 'count=1,bytes=0');
     await set(limitPath('/u'), null);
     assert.equal(await create('/u/b', 'x'), Err.MARSHALLINGERROR);

@@ -7,6 +7,7 @@ import type { TxnBody } from '../protocol/txn.js';
 import { aclAllows, fixupAcl, Perms } from '../tree/acl.js';
 import { CONTAINER_OWNER, MAX_TTL, ownerKind, ttlOwner } from '../tree/ephemeral-owner.js';
 import { invalidPathReason, parentOf } from '../tree/path-validation.js';
+import { QuotaDataError } from '../tree/quota.js';
 import type { ChangeRecord, ChangeSet } from './pending-changes.js';
 
 /** Who asks, and what prep needs to know of the server's settings. */
@@ -202,12 +203,13 @@ function prepOne(op: WriteRequest, view: ChangeSet, ctx: PrepContext): TxnBody {
  * (an error txn), as in ZooKeeper, so it consumes its zxid.
  */
 export function prepWrite(op: WriteRequest, view: ChangeSet, ctx: PrepContext): { body: TxnBody; error?: KeeperError } {
-  if (op.type === OpCode.multi) return prepMulti(op.ops, view, ctx);
   try {
+    if (op.type === OpCode.multi) return prepMulti(op.ops, view, ctx);
     const body = prepOne(op, view, ctx);
     view.commit();
     return { body };
   } catch (e) {
+    // Only a QuotaDataError leaves prepMulti: the whole multi fails, its records unused.
     if (!(e instanceof KeeperError)) throw e;
     return { body: { type: OpCode.error, txn: { err: e.code } }, error: e };
   }
@@ -224,7 +226,7 @@ function prepMulti(ops: WriteRequest[], view: ChangeSet, ctx: PrepContext): { bo
     try {
       bodies.push(prepOne(op, view, ctx));
     } catch (e) {
-      if (!(e instanceof KeeperError)) throw e;
+      if (!(e instanceof KeeperError) || e instanceof QuotaDataError) throw e;
       failure = e;
       bodies.push({ type: OpCode.error, txn: { err: e.code } });
     }

@@ -197,6 +197,17 @@ export type QuotaNodeLookup = (path: string) => ZNode | undefined;
 const dataLength = (data: Buffer | null): number => data?.length ?? 0;
 
 /**
+ * An unreadable limits or stats node met by the quota check. ZooKeeper hits a runtime
+ * exception there, outside its per-op error handling: the whole request, even a multi,
+ * becomes one MarshallingError.
+ */
+export class QuotaDataError extends KeeperError {
+  constructor(path: string) {
+    super(Err.MARSHALLINGERROR, path);
+  }
+}
+
+/**
  * The quota bookkeeping of one DataTree. The tree calls created/deleted/dataChanged
  * from its txn apply; prep calls check (when enforceQuota is on).
  */
@@ -327,7 +338,7 @@ export class QuotaTracker {
       return;
     }
     const limits = StatsTrack.parse(limitNode.data);
-    if (!limits) throw new KeeperError(Err.MARSHALLINGERROR, path);
+    if (!limits) throw new QuotaDataError(path);
     const checkCount = countDiff !== 0 && (limits.count > -1n || limits.countHardLimit > -1n);
     const checkBytes = bytesDiff !== 0 && (limits.bytes > -1n || limits.byteHardLimit > -1n);
     if (!checkCount && !checkBytes) return;
@@ -337,7 +348,7 @@ export class QuotaTracker {
       return;
     }
     const usage = StatsTrack.parse(statsNode.data);
-    if (!usage) throw new KeeperError(Err.MARSHALLINGERROR, path);
+    if (!usage) throw new QuotaDataError(path);
     // Java long arithmetic: sums wrap at 64 bits.
     if (checkCount) {
       this.limit(prefix, 'count', BigInt.asIntN(64, usage.count + BigInt(countDiff)), limits.countHardLimit, limits.count);
