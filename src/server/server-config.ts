@@ -35,6 +35,14 @@ export interface ServerConfig {
   preAllocSize: number;
   forceSync: boolean;
   extendedTypesEnabled: boolean;
+  /** enforceQuota (ZooKeeper's zookeeper.enforceQuota): hard quotas refuse writes with QuotaExceeded. */
+  enforceQuota: boolean;
+  /** znode.container.checkIntervalMs: how often empty containers and expired TTL nodes are looked for. */
+  containerCheckIntervalMs: number;
+  /** znode.container.maxPerMinute: at most this many of them are deleted per minute. */
+  containerMaxPerMinute: number;
+  /** znode.container.maxNeverUsedIntervalMs: containers that never had a child go after this long; 0 keeps them. */
+  containerMaxNeverUsedIntervalMs: number;
   standaloneEnabled: boolean;
   reconfigEnabled: boolean;
   /**
@@ -107,6 +115,10 @@ export function defaultServerConfig(overrides: Partial<ServerConfig> = {}): Serv
     preAllocSize: 65536 * 1024,
     forceSync: true,
     extendedTypesEnabled: false,
+    enforceQuota: false,
+    containerCheckIntervalMs: 60_000,
+    containerMaxPerMinute: 10_000,
+    containerMaxNeverUsedIntervalMs: 0,
     standaloneEnabled: true,
     reconfigEnabled: false,
     adminEnableServer: false,

@@ -4,6 +4,7 @@ import { OpCode } from '../protocol/opcodes.js';
 import { DataTree } from '../tree/data-tree.js';
 import { AdminServer, adminServerSettings } from './admin-server.js';
 import { ClientConnection } from './client-connection.js';
+import { ContainerManager } from './container-manager.js';
 import { FourLetterWords } from './four-letter-context.js';
 import { MetricsHttpServer, metricsHttpSettings } from './metrics-http.js';
 import { RequestPipeline, type WriteOrigin } from './request-pipeline.js';
@@ -57,6 +58,7 @@ export class StandaloneServer implements ServerCore, RunningServer {
   /** The AdminServer (admin.enableServer) and the Prometheus endpoint, when configured and started. */
   private admin: AdminServer | undefined;
   private metrics: MetricsHttpServer | undefined;
+  private readonly containerManager: ContainerManager;
   private outstanding = 0;
   /** False until listening and once closing, when most four-letter words say so. */
   serving = false;
@@ -77,6 +79,19 @@ export class StandaloneServer implements ServerCore, RunningServer {
     this.sessions = new SessionTracker(0, config.tickTime, (s) => this.expire(s));
     this.listener = createServer((socket) => this.accept(socket));
     this.fourLetter = new FourLetterWords(this);
+    this.tree.quotas.log = (level, msg, details) => log[level](details, msg);
+    this.containerManager = new ContainerManager({
+      tree: this.tree,
+      // As in ZooKeeper: server session 0, no reply; a failure (NotEmpty) leaves the node.
+      submitDelete: (path) =>
+        this.pipeline.submit(serverOrigin(0n), { type: OpCode.deleteContainer, req: { path, version: -1 } }, (_result, _txn, error) => {
+          if (error) log.debug({ path, err: error.message }, 'container not deleted');
+        }),
+      checkIntervalMs: config.containerCheckIntervalMs,
+      maxPerMinute: config.containerMaxPerMinute,
+      maxNeverUsedIntervalMs: config.containerMaxNeverUsedIntervalMs,
+      log,
+    });
   }
 
   get globalOutstanding(): number {
@@ -94,6 +109,7 @@ export class StandaloneServer implements ServerCore, RunningServer {
     const addr = this.listener.address();
     this.port = typeof addr === 'object' && addr ? addr.port : this.config.clientPort;
     this.sessions.start();
+    this.containerManager.start();
     this.serving = true;
     this.log.info({ port: this.port, address: this.config.clientPortAddress }, 'listening for clients');
     await this.startHttpEndpoints();
@@ -240,6 +256,7 @@ export class StandaloneServer implements ServerCore, RunningServer {
   async close(): Promise<void> {
     this.serving = false;
     this.listener.close();
+    await this.containerManager.close();
     for (const s of [...this.sessions.all()]) {
       if (s.closing) continue;
       s.closing = true;

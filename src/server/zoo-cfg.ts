@@ -202,6 +202,13 @@ function decodeJavaInt(value: string): number | 'nan' | 'range' {
   return n < INT_MIN || n > INT_MAX ? 'range' : n;
 }
 
+/** Java Long.parseLong, limited to what a JS number holds exactly. */
+function parseSafeLong(value: string): number | 'nan' | 'range' {
+  if (!/^[+-]?\d+$/.test(value)) return 'nan';
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : 'range';
+}
+
 class EntryReader {
   constructor(
     readonly file: string,
@@ -360,6 +367,8 @@ const HANDLED_KEYS = new Set([
   'admin.serverPort', 'admin.serverAddress', 'autopurge.snapRetainCount', 'autopurge.purgeInterval',
   'clientPortListenBacklog', SUPER_DIGEST_KEY, 'admin.commandURL', 'admin.idleTimeout', 'metricsProvider.className',
   'metricsProvider.httpHost', 'metricsProvider.httpPort', 'metricsProvider.exportJvmInfo',
+  'enforceQuota', 'znode.container.checkIntervalMs', 'znode.container.maxPerMinute',
+  'znode.container.maxNeverUsedIntervalMs',
 ]);
 
 /** True when the servers list makes this a quorum (ZooKeeper's QuorumPeerConfig.isDistributed). */
@@ -489,6 +498,16 @@ export function parseZooCfg(text: string, sourceName: string): ZooCfgResult {
   if (forceSync !== undefined) config.forceSync = forceSync.yesNo();
   const extended = reader('extendedTypesEnabled');
   if (extended !== undefined) config.extendedTypesEnabled = extended.bool();
+  // ZooKeeper reads these as JVM properties; an unknown zoo.cfg key becomes the property
+  // "zookeeper.<key>", so enforceQuota=true works there too, the container keys do not.
+  const enforceQuota = reader('enforceQuota');
+  if (enforceQuota !== undefined) config.enforceQuota = enforceQuota.bool();
+  const containerInterval = reader('znode.container.checkIntervalMs');
+  if (containerInterval !== undefined) config.containerCheckIntervalMs = containerInterval.int(1);
+  const containerRate = reader('znode.container.maxPerMinute');
+  if (containerRate !== undefined) config.containerMaxPerMinute = containerRate.int(1);
+  const neverUsed = reader('znode.container.maxNeverUsedIntervalMs');
+  if (neverUsed !== undefined) config.containerMaxNeverUsedIntervalMs = neverUsed.int(0, parseSafeLong);
   const standalone = reader('standaloneEnabled');
   if (standalone !== undefined) config.standaloneEnabled = standalone.bool();
   const superDigest = reader(SUPER_DIGEST_KEY);
