@@ -191,8 +191,12 @@ final class WatchCases {
         zk.addWatch(qb, e -> modes.add("recursive " + describe(e)), AddWatchMode.PERSISTENT_RECURSIVE);
         w.create().forPath(qb + "/k", CuratorRecipes.b("0"));
         w.create().forPath(qb + "/k2", CuratorRecipes.b("0"));
-        // every event of the first create arrives before the second create's NodeCreated
-        out.put("modesSawEnd", CuratorRecipes.until(10_000, () -> modes.contains("recursive NodeCreated " + qb + "/k2")));
+        // A sentinel: its event comes on the same connection after every event of the
+        // creates above, and the client's event thread hands events out in order.
+        CountDownLatch sentinel = new CountDownLatch(1);
+        zk.exists(qb + "-sentinel", e -> sentinel.countDown());
+        w.create().forPath(qb + "-sentinel", CuratorRecipes.b("0"));
+        out.put("modesSawEnd", sentinel.await(10, TimeUnit.SECONDS) && modes.contains("recursive NodeCreated " + qb + "/k2"));
         out.put("modeEvents", Json.snapshot(modes));
         return out;
     }

@@ -361,6 +361,8 @@ public class ApiConformance {
             Recorder lw = new Recorder("local");
             zk.exists(d + "/k", lw);
             r.put("removeLocal", attempt(() -> { zk.removeWatches(d + "/k", lw, Watcher.WatcherType.Data, true); return null; }));
+            // the client's event thread delivers DataWatchRemoved after the call returns: wait for it (bounded)
+            lw.await(1, 3000);
             r.put("localEvents", lw.snapshot());
             emit(r);
         } finally {
