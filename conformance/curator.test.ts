@@ -29,7 +29,7 @@ const RUNTIME_ONLY = [join(JARS, 'slf4j-nop.jar')];
 const JVM_FLAGS = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 
 /** Case names understood by CuratorRecipes.java, run in this order. */
-const CASES = ['mutex', 'leaderLatch', 'doubleBarrier', 'atomicLong', 'curatorCache', 'persistentWatcher', 'persistentNode'] as const;
+const CASES = ['mutex', 'leaderLatch', 'doubleBarrier', 'atomicLong', 'curatorCache', 'persistentWatcher', 'persistentNode', 'aclProvider'] as const;
 type CaseName = (typeof CASES)[number];
 
 let buildDir: string | undefined;
@@ -243,6 +243,22 @@ for (const target of targets) {
           : [`recursive NodeCreated ${b}/k`, ...childEvents, `recursive NodeCreated ${b}/k2`, ...childEvents]
         ).sort(),
       );
+    });
+
+    test('ACLProvider + digest authorization: creator-only ACLs on the node and its parents; strangers get NoAuth and masked ids', async () => {
+      const r = await curator('aclProvider');
+      const id = String(r.expectedId);
+      assert.match(id, /^alice:[A-Za-z0-9+/]{27}=$/);
+      assert.deepEqual(r.leafAcl, [`31 digest:${id}`]);
+      assert.deepEqual(r.parentAcl, [`31 digest:${id}`], 'creatingParentsIfNeeded applies the provider to parents');
+      assert.equal(r.strangerGet, 'NOAUTH');
+      assert.equal(r.strangerGetAcl, 'NOAUTH', 'getACL needs READ or ADMIN');
+      assert.deepEqual(r.ownerOpenAcl, ['1 world:anyone', `31 digest:${id}`]);
+      assert.deepEqual(r.strangerOpenAcl, ['1 world:anyone', '31 digest:alice:x'], 'READ without ADMIN: the digest is masked');
+      assert.equal(r.strangerOpenGet, 'r');
+      assert.equal(r.strangerCreateUnder, 'NOAUTH');
+      assert.equal(r.friendGet, 'v');
+      assert.deepEqual(r.whoAmI, ['ip:127.0.0.1', 'digest:alice'], "ZooKeeper's hash-set order");
     });
 
     test('PersistentNode (ephemeral): re-created after a delete and after its session is expired', async () => {

@@ -125,6 +125,20 @@ for (const target of targets) {
       for (const [k, v] of Object.entries(expected)) assert.deepEqual(r[k], v, `LockingQueue ${k}`);
     });
 
+    test('ACLs: auth_data and default_acl (digest), NoAuth for a stranger, get_acls masked without ADMIN, set_acls versions', async () => {
+      const r = await kazooResult(hp(), 'acl_providers', '/kzr-acl');
+      const id = String(r.expectedId);
+      assert.match(id, /^bob:[A-Za-z0-9+/]{27}=$/);
+      assert.deepEqual(r.ownerAcl, [[31, 'digest', id]]);
+      assert.equal(r.strangerGet, 'NoAuthError');
+      assert.equal(r.strangerGetAcls, 'NoAuthError', 'get_acls needs READ or ADMIN');
+      assert.deepEqual(r.strangerAcl, [[1, 'world', 'anyone'], [31, 'digest', 'bob:x']], 'READ without ADMIN: digest masked');
+      assert.equal(r.friendGet, 's3cret');
+      assert.equal(r.setAclStale, 'BadVersionError');
+      assert.equal(r.aversionAfterSet, 1);
+      assert.equal(r.friendSetAfterReadOnly, 'NoAuthError');
+    });
+
     test('Counter: 4 clients x 20 concurrent increments add up; float and Curator-compatible encodings', async () => {
       const r = await kazooResult(hp(), 'recipe_counter', '/kzr-counter');
       assert.equal(r.initial, 0);

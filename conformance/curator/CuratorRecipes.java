@@ -50,6 +50,7 @@ public class CuratorRecipes {
             case "curatorCache": return WatchCases::curatorCache;
             case "persistentWatcher": return WatchCases::persistentWatcher;
             case "persistentNode": return WatchCases::persistentNode;
+            case "aclProvider": return AclCases::aclProvider;
             default: return null;
         }
     }
@@ -103,6 +104,16 @@ public class CuratorRecipes {
     }
 
     // ---------------------------------------------------------------- helpers for the cases
+
+    /** Something to try whose exception is the result. */
+    interface Action {
+        void run() throws Exception;
+    }
+
+    /** Closes `c` after the running case, like the clients client() opens. */
+    static void track(CuratorFramework c) {
+        open.add(c);
+    }
 
     /** A started client with a 10 s session, connected (bounded) before it is returned. */
     static CuratorFramework client() throws Exception {
