@@ -20,21 +20,31 @@ interface LocalTime {
   zone: string;
 }
 
-const partsFormat = new Intl.DateTimeFormat('en-US', {
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  weekday: 'short',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-  hourCycle: 'h23',
-  timeZoneName: 'short',
-});
+let partsFormat: { tz: string | undefined; format: Intl.DateTimeFormat } | undefined;
+
+/** One formatter per TZ setting (Node re-reads TZ when it changes): building one per date would dominate a large dump. */
+function formatter(): Intl.DateTimeFormat {
+  const tz = process.env['TZ'];
+  if (partsFormat === undefined || partsFormat.tz !== tz) {
+    const format = new Intl.DateTimeFormat('en-US', {
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      weekday: 'short',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    partsFormat = { tz, format };
+  }
+  return partsFormat.format;
+}
 
 /** The time in the process's time zone (TZ), with its short zone name ("UTC", "GMT+1"...). */
 function localTime(ms: bigint): LocalTime {
-  const parts = partsFormat.formatToParts(new Date(Number(ms)));
+  const parts = formatter().formatToParts(new Date(Number(ms)));
   const get = (t: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === t)?.value ?? '';
   return {
     year: Number(get('year')),
