@@ -17,7 +17,7 @@
  * commands will be wired to these modules separately.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -44,7 +44,7 @@ import { digestId } from '../src/tree/acl.js';
 import { DataTree } from '../src/tree/data-tree.js';
 import { childrenOf, dataOf, decodeExact, MultiRequestBody, RawClient } from '../test/support/raw-client.js';
 import { fixturePath } from '../test/support/fixtures.js';
-import { run, describeRun } from './support/proc.js';
+import { run, describeRun, type RunResult } from './support/proc.js';
 import { fourLetterWord, startApacheZooKeeper, zktsCliPath, type TestServer } from './support/servers.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'zk-datadir-conf-'));
@@ -465,14 +465,22 @@ const JAVA_TOOL_CLASSPATH = [
 
 const TOOL_ENV = { ...process.env, TZ: 'UTC', LANG: 'C.UTF-8' };
 
+function runJavaTool(cls: string, args: string[]): Promise<RunResult> {
+  return run('java', ['-Dfile.encoding=UTF-8', '-cp', JAVA_TOOL_CLASSPATH, cls, ...args], { timeoutMs: 60_000, env: TOOL_ENV });
+}
+
+function runZkts(args: string[]): Promise<RunResult> {
+  return run(process.execPath, [zktsCliPath(), ...args], { timeoutMs: 60_000, env: TOOL_ENV });
+}
+
 async function javaTool(cls: string, args: string[]): Promise<string> {
-  const r = await run('java', ['-Dfile.encoding=UTF-8', '-cp', JAVA_TOOL_CLASSPATH, cls, ...args], { timeoutMs: 60_000, env: TOOL_ENV });
+  const r = await runJavaTool(cls, args);
   assert.equal(r.code, 0, `${cls} ${args.join(' ')}:\n${describeRun(r)}`);
   return r.stdout;
 }
 
 async function zktsDump(args: string[]): Promise<string> {
-  const r = await run(process.execPath, [zktsCliPath(), ...args], { timeoutMs: 60_000, env: TOOL_ENV });
+  const r = await runZkts(args);
   assert.equal(r.code, 0, `zkts ${args.join(' ')}:\n${describeRun(r)}`);
   return r.stdout;
 }
@@ -504,6 +512,29 @@ describe("dump: zkts prints what ZooKeeper's tools print", () => {
       assert.equal(await zktsDump(['dump-snapshot', '-d', f]), await javaTool(cls, ['-d', f]), `${f} -d`);
       const stamp = (s: string): string => s.replace(/"timestamp":\d+/, '"timestamp":0');
       assert.equal(stamp(await zktsDump(['dump-snapshot', '--json', f])), stamp(await javaTool(cls, ['-json', f])), `${f} -json`);
+    }
+  });
+
+  test('damaged logs: a checksum error, a bad end-of-record byte and a cut-off record print as the toolkit prints them', async () => {
+    const source = readFileSync(fixturePath('datadir', 'standalone', 'version-2', 'log.12'));
+    const records = readTxnLog(source).records;
+    const second = records[1]!;
+    const last = records[records.length - 1]!;
+    const lastEnd = last.offset + 13 + last.entry.length;
+    const crc = Buffer.from(source);
+    crc[second.offset + 3] = crc[second.offset + 3]! ^ 0x10; // the stored checksum, not the entry
+    const eor = Buffer.from(source);
+    eor[lastEnd - 1] = 0x41;
+    const cut = source.subarray(0, last.offset + 20);
+    const tool = 'org.apache.zookeeper.server.persistence.TxnLogToolkit';
+    for (const [name, bytes] of [['crc', crc], ['eor', eor], ['cut', cut]] as const) {
+      const file = join(scratch, `log.damaged-${name}`);
+      writeFileSync(file, bytes);
+      const ours = await runZkts(['dump-log', file]);
+      const theirs = await runJavaTool(tool, [file]);
+      assert.equal(ours.stdout, theirs.stdout, `${name}: stdout`);
+      assert.equal(ours.code, theirs.code, `${name}: exit code\n${describeRun(theirs)}`);
+      assert.equal(ours.stderr.trim(), theirs.stderr.trim(), `${name}: stderr`);
     }
   });
 
