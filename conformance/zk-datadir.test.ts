@@ -37,7 +37,7 @@ import { readTxnLog } from '../src/persistence/zk-datadir/txn-log-reader.js';
 import { writeZkDataDir } from '../src/persistence/zk-datadir/data-dir-writer.js';
 import { filesByZxid } from '../src/persistence/zk-datadir/file-names.js';
 import type { LoggedTxn } from '../src/persistence/zk-datadir/txn-entry.js';
-import { imageOfTree, ZkTreeReplay } from '../src/persistence/zk-datadir/tree-replay.js';
+import { imageOfTree, replayDataDir, ZkTreeReplay } from '../src/persistence/zk-datadir/tree-replay.js';
 import type { ZkImageNode } from '../src/persistence/zk-datadir/zk-image.js';
 import { sessionPassword } from '../src/server/session-password.js';
 import { digestId } from '../src/tree/acl.js';
@@ -334,9 +334,7 @@ describe('export: Apache ZooKeeper 3.8 starts from a data dir we wrote', () => {
     }
 
     // What ZooKeeper left behind (its own startup snapshot, the two closeSession txns) reads back too.
-    const back = readZkDataDir({ dataDir });
-    const replay = new ZkTreeReplay(back.snapshot!.image, back.snapshot!.contents.digest);
-    for (const t of back.txns) replay.apply(t);
+    const replay = replayDataDir(readZkDataDir({ dataDir }));
     assert.deepEqual(replay.mismatches, []);
     assert.ok(!replay.tree.getNode('/mig/eph/live-0') && !replay.tree.getNode('/mig/eph/short-0'));
     assert.ok(!replay.sessions.has(LIVE_SESSION) && !replay.sessions.has(SHORT_SESSION), 'both migrated sessions are closed');
@@ -410,8 +408,7 @@ for (const compression of ['', 'gz', 'snappy'] as const) {
       const read = readZkDataDir({ dataDir });
       assert.equal(read.snapshot?.file, snapshots[snapshots.length - 1]!.name);
       assert.equal(read.lastZxid, zxid);
-      const replay = new ZkTreeReplay(read.snapshot!.image, read.snapshot!.contents.digest);
-      for (const t of read.txns) replay.apply(t);
+      const replay = replayDataDir(read);
       assert.deepEqual(replay.mismatches, [], 'every digest ZooKeeper logged matches our tree');
       // The kept session's ephemerals were read while it lived; the closed session's node list is the same.
       const ours = treeAsClientSees(replay.tree);

@@ -7,6 +7,8 @@
  * logged; damaged files are handled as ZooKeeper handles them.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +27,7 @@ import { encodeTxnEntry, type LoggedTxn } from '../src/persistence/zk-datadir/tx
 import { frameTxnLog, readTxnLog } from '../src/persistence/zk-datadir/txn-log-reader.js';
 import { encodeTxnLog, paddedSize } from '../src/persistence/zk-datadir/txn-log-writer.js';
 import { treeDigest } from '../src/persistence/zk-datadir/tree-digest.js';
-import { ZkTreeReplay } from '../src/persistence/zk-datadir/tree-replay.js';
+import { replayDataDir, ZkTreeReplay } from '../src/persistence/zk-datadir/tree-replay.js';
 import type { ZkImage, ZkImageNode } from '../src/persistence/zk-datadir/zk-image.js';
 import { formatTxnLine } from '../src/cli/txn-dump-format.js';
 import { formatSnapshotDetails } from '../src/cli/snapshot-dump-format.js';
@@ -256,8 +258,8 @@ describe('snapshot files', () => {
       assert.equal(read.snapshot?.file, 'snapshot.11', damage);
       assert.equal(read.skippedSnapshots[0]?.file, 'snapshot.15', damage);
       // snapshot.11 + log.12's four txns reach the same tree as snapshot.15.
-      const replay = new ZkTreeReplay(read.snapshot!.image, read.snapshot!.contents.digest);
-      for (const t of read.txns) replay.apply(t);
+      const replay = replayDataDir(read);
+      assert.deepEqual(replay.mismatches, []);
       assert.equal(read.lastZxid, 0x15n);
       sameImage(replay.image(), snapshotToImage(decodeSnapshot(good), 0x15n), damage);
     }
@@ -452,6 +454,45 @@ describe('data dirs', () => {
     }
   });
 
+  test('an empty data dir is the fresh tree at zxid 0, as ZooKeeper starts one', () => {
+    const read = readZkDataDir({ dataDir: scratchDir() });
+    assert.equal(read.snapshot, null);
+    assert.equal(read.lastZxid, 0n);
+    const replay = replayDataDir(read);
+    assert.deepEqual([...replay.image().nodes].map((n) => n.path), ['/', '/zookeeper', '/zookeeper/quota', '/zookeeper/config']);
+    // The same tree ZooKeeper wrote into its first snapshot.
+    const first = loadSnapshotFile(join(versionDir('standalone'), 'snapshot.0'), 'snapshot.0', 0n);
+    sameImage(replay.image(), first.image, 'fresh tree');
+  });
+
+  test('garbage never escapes as anything but a format error', () => {
+    let seed = 42;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const files = [
+      { bytes: readFileSync(join(versionDir('standalone'), 'snapshot.15')), read: (b: Buffer) => snapshotToImage(decodeSnapshot(b), 0x15n) },
+      { bytes: wrapSnapshot(readFileSync(join(versionDir('standalone'), 'snapshot.15')), 'snappy'), read: (b: Buffer) => decodeSnapshot(unwrapSnapshot(b, 'snappy')) },
+      { bytes: readFileSync(join(versionDir('standalone'), 'log.1')).subarray(0, 1700), read: (b: Buffer) => readTxnLog(b) },
+    ];
+    let refused = 0;
+    for (const f of files) {
+      for (let i = 0; i < 400; i++) {
+        const b = Buffer.from(f.bytes);
+        for (let k = 0, n = 1 + rand(4); k < n; k++) b[rand(b.length)] = rand(256);
+        const cut = rand(3) === 0 ? b.subarray(0, rand(b.length)) : b;
+        try {
+          f.read(cut);
+        } catch (e) {
+          assert.ok(e instanceof ZkFileFormatError, `${String(e)}`);
+          refused++;
+        }
+      }
+    }
+    assert.ok(refused > 300, `only ${refused} damaged files refused`);
+  });
+
   test('file names: hex zxids as ZooKeeper writes and parses them', () => {
     assert.equal(zxidFromName('log.20000000d', 'log'), 0x20000000dn);
     assert.equal(zxidFromName('snapshot.15.gz', 'snapshot'), 0x15n);
@@ -517,5 +558,40 @@ describe('dump formats', () => {
       '----',
     ]);
     assert.deepEqual(lines.slice(-6), ['----', 'Session Details (sid, timeout, ephemeralCount):', '0x100001058bb0000, 30000, 1', '----', 'Last zxid: 0x15', '']);
+  });
+});
+
+describe('zkts dump-log / dump-snapshot', () => {
+  const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, TZ: 'UTC' } });
+
+  test('a log file prints header, txns and the end; a snapshot prints its tree', () => {
+    const log = cli('dump-log', join(versionDir('standalone'), 'log.12'));
+    assert.equal(log.status, 0, log.stderr);
+    const lines = log.stdout.split('\n');
+    assert.equal(lines[0], 'ZooKeeper Transactional Log File with dbid 0 txnlog format version 2');
+    assert.equal(lines[1], '11/21/26, 12:34:10 PM UTC session 0x100001058bb0000 cxid 0x0 zxid 0x12 createSession 30000');
+    assert.deepEqual(lines.slice(-2), ['EOF reached after 4 txns.', '']);
+    const snap = cli('dump-snapshot', '-d', fixturePath('datadir', 'standalone'));
+    assert.equal(snap.status, 0, snap.stderr);
+    assert.match(snap.stdout, /^\/app\/eph2\n(?:.*\n){9}  data = ZTI=\n/m, 'data in base64 ("e2")');
+  });
+
+  test('what cannot be dumped is said on stderr with exit code 1 (2 for bad usage)', () => {
+    const missing = cli('dump-log', join(scratch, 'nothing-here'));
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^zkts dump-log: .*nothing-here: no txn log found there\n$/);
+    const notSnapshot = cli('dump-snapshot', join(versionDir('standalone'), 'log.1'));
+    assert.equal(notSnapshot.status, 1);
+    assert.match(notSnapshot.stderr, /no snapshot found there/);
+    const both = cli('dump-snapshot', '-d', '--json', join(versionDir('standalone'), 'snapshot.0'));
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /Cannot specify both data dump \(-d\) and json mode/);
+    const damaged = join(scratch, 'snapshot.15');
+    writeFileSync(damaged, readFileSync(join(versionDir('standalone'), 'snapshot.15')).subarray(0, 500));
+    const bad = cli('dump-snapshot', damaged);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /^zkts dump-snapshot: snapshot\.15: does not end with a seal\n$/);
   });
 });

@@ -66,12 +66,15 @@ export function dumpSnapshot(path: string, source: SnapshotDumpSource, opts: Dum
   return 0;
 }
 
+/** Wrong use of the command (as opposed to a file that cannot be read). */
+class UsageError extends Error {}
+
 function run(name: string, fn: () => number): void {
   try {
     process.exitCode = fn();
   } catch (e) {
     stdio.err(`zkts ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
+    process.exitCode = e instanceof UsageError ? 2 : 1;
   }
 }
 
@@ -95,7 +98,7 @@ export function registerDumpCommands(program: Command): void {
     .option('--json', 'print the tree as ncdu JSON')
     .action((path: string, opts: DumpSnapshotOptions) => {
       run('dump-snapshot', () => {
-        if (opts.data && opts.json) throw new Error('Cannot specify both data dump (-d) and json mode (-json) in same call');
+        if (opts.data && opts.json) throw new UsageError('Cannot specify both data dump (-d) and json mode (--json) in same call');
         const source = pick(SNAPSHOT_SOURCES, path);
         if (!source) throw new Error(`${path}: no snapshot found there`);
         return dumpSnapshot(path, source, opts, stdio);

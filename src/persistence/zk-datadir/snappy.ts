@@ -28,6 +28,8 @@ export function snappyDecompressBlock(src: Buffer): Buffer {
     length += (b & 0x7f) * 2 ** shift;
     if ((b & 0x80) === 0) break;
   }
+  // A copy element turns at most 3 bytes into 64, so a larger claim is a lie (and must not allocate).
+  if (length > src.length * 22 + 16) throw new ZkFileFormatError(`snappy: block of ${src.length} bytes claims ${length}`);
   const out = Buffer.alloc(length);
   let o = 0;
   while (pos < src.length) {

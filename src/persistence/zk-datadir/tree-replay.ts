@@ -14,6 +14,7 @@ import { ZNode } from '../../tree/znode.js';
 import type { ZxidDigest } from './snapshot-file.js';
 import type { LoggedTxn } from './txn-entry.js';
 import { nodeDigest, TREE_DIGEST_VERSION, treeDigest } from './tree-digest.js';
+import type { ZkDataDirContents } from './data-dir-reader.js';
 import type { ZkImage, ZkImageNode, ZkImageSession } from './zk-image.js';
 
 export function storedStat(node: ZNode): StatPersisted {
@@ -194,4 +195,17 @@ export class ZkTreeReplay {
     this.digestsChecked++;
     if (d.treeDigest !== this.sum) this.mismatches.push({ zxid, source: 'txn', expected: d.treeDigest, computed: this.sum });
   }
+}
+
+/**
+ * The tree and sessions at the last zxid of a data dir, as ZooKeeper restores
+ * them: its snapshot (or the fresh tree when the dir is empty) plus every txn
+ * after it. Digest mismatches are in the result's `mismatches`, as ZooKeeper
+ * only logs them.
+ */
+export function replayDataDir(contents: ZkDataDirContents): ZkTreeReplay {
+  const s = contents.snapshot;
+  const replay = s === null ? new ZkTreeReplay(imageOfTree(new DataTree(), [], 0n)) : new ZkTreeReplay(s.image, s.contents.digest);
+  for (const t of contents.txns) replay.apply(t);
+  return replay;
 }
