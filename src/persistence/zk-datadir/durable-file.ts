@@ -1,14 +1,20 @@
-/** Writing a whole file so that a crash leaves either the old file or the complete new one. */
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+/** Writing a whole file so that a crash leaves either no file or the complete one. */
+import { closeSync, fsyncSync, ftruncateSync, openSync, renameSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
-/** Write to `<path>.tmp`, fsync, rename over `path`, fsync the folder. */
-export function writeFileDurably(path: string, bytes: Buffer): void {
-  const tmp = `${path}.tmp`;
+/**
+ * Writes `bytes` (then zeros up to `length`, as a sparse extension) to a temporary
+ * file, fsyncs it, renames it to `path` and fsyncs the folder. The temporary name
+ * starts with a dot: ZooKeeper takes `snapshot.<zxid>.tmp` or `log.<zxid>.tmp` for
+ * its own files, but not `.snapshot.<zxid>.tmp`.
+ */
+export function writeFileDurably(path: string, bytes: Buffer, length = bytes.length): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
     let done = 0;
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    if (length > bytes.length) ftruncateSync(fd, length);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -3,9 +3,9 @@
  * txn long Adler32 | int length | entry | 0x42, with the file grown in zeroed
  * steps of preAllocSize (FilePadding) so the bytes match a file ZooKeeper wrote.
  */
-import { closeSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { JuteWriter } from '../../protocol/jute-writer.js';
 import { adler32 } from './checksums.js';
+import { writeFileDurably } from './durable-file.js';
 import { TXNLOG_MAGIC, writeFileHeader } from './file-header.js';
 import { encodeTxnEntry, type LoggedTxn } from './txn-entry.js';
 import { END_OF_RECORD } from './txn-log-reader.js';
@@ -66,16 +66,8 @@ export function encodeTxnLog(entries: Iterable<LoggedTxn | Buffer>, opts: TxnLog
   return out;
 }
 
-/** Writes the log to `path` (which must not exist) and fsyncs it; padding is a sparse extension. */
+/** Writes the log to `path` durably (see writeFileDurably); padding is a sparse extension. */
 export function writeTxnLogFile(path: string, entries: Iterable<LoggedTxn | Buffer>, opts: TxnLogWriteOptions = {}): void {
   const { bytes, size } = encodeTxnLogRecords(entries, opts);
-  const fd = openSync(path, 'wx');
-  try {
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    if (size > bytes.length) ftruncateSync(fd, size);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeFileDurably(path, bytes, size);
 }
