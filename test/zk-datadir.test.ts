@@ -495,6 +495,24 @@ describe('data dirs', () => {
     assert.ok(refused > 300, `only ${refused} damaged files refused`);
   });
 
+  test('loading a snapshot recounts quota stats from the tree, as ZooKeeper does', () => {
+    const base = readZkDataDir({ dataDir: fixturePath('datadir', 'standalone') }).snapshot!.image;
+    const stat = { czxid: 0n, mzxid: 0n, ctime: 0n, mtime: 0n, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, pzxid: 0n };
+    const quotaNode = (path: string, data: string): ZkImageNode => ({ path, data: Buffer.from(data), acl: base.nodes[0]!.acl, stat });
+    const image: ZkImage = {
+      ...base,
+      nodes: [
+        ...base.nodes,
+        quotaNode('/zookeeper/quota/app', ''),
+        quotaNode('/zookeeper/quota/app/zookeeper_limits', 'count=100,bytes=-1'),
+        quotaNode('/zookeeper/quota/app/zookeeper_stats', 'count=0,bytes=0'), // stale, as in a fuzzy snapshot
+      ],
+    };
+    const replay = new ZkTreeReplay(image);
+    // /app, /app/eph2, /app/cfg, /app/after-restart: 4 nodes, 2+2+3+1 bytes.
+    assert.equal(replay.tree.getNode('/zookeeper/quota/app/zookeeper_stats')?.data?.toString(), 'count=4,bytes=8');
+  });
+
   test('file names: hex zxids as ZooKeeper writes and parses them', () => {
     assert.equal(zxidFromName('log.20000000d', 'log'), 0x20000000dn);
     assert.equal(zxidFromName('snapshot.15.gz', 'snapshot'), 0x15n);

@@ -162,8 +162,15 @@ describe('parseZooCfg: keys', () => {
     assert.equal(config.extendedTypesEnabled, false);
     assert.equal(config.standaloneEnabled, true);
     assert.equal(config.reconfigEnabled, false);
-    assert.equal(config.adminEnableServer, false);
+    assert.equal(config.adminEnableServer, true, 'ZooKeeper runs its AdminServer unless admin.enableServer=false');
     assert.equal(config.adminServerPort, 8080);
+    assert.equal(config.adminServerAddress, '0.0.0.0');
+    assert.equal(config.adminCommandUrl, '/commands');
+    assert.equal(config.adminIdleTimeoutMs, 30000);
+    assert.equal(config.metricsProviderClassName, 'org.apache.zookeeper.metrics.impl.DefaultMetricsProvider');
+    assert.equal(config.metricsProviderHttpHost, '0.0.0.0');
+    assert.equal(config.metricsProviderHttpPort, 7000);
+    assert.equal(config.metricsProviderExportJvmInfo, true);
     assert.equal(config.autopurgeSnapRetainCount, 3);
     assert.equal(config.autopurgePurgeIntervalMs, 0);
     assert.equal(config.clientPortListenBacklog, -1);
@@ -293,15 +300,41 @@ describe('parseZooCfg: errors name file, line and key', () => {
 
 describe('parseZooCfg: unknown and unsupported keys', () => {
   it('warns and keeps them in raw', () => {
-    const { config, warnings } = parse(`${BASE}someFutureKey=42\nsecureClientPort=2281\nmetricsProvider.httpPort=7000\n`);
+    const { config, warnings } = parse(`${BASE}someFutureKey=42\nsecureClientPort=2281\nmetricsProvider.numWorkerThreads=2\n`);
     assert.deepEqual(warnings, [
       'test.cfg: unknown key someFutureKey at line 3, ignored',
       'test.cfg:4: secureClientPort is not supported by zkts, ignored',
-      'test.cfg:5: metricsProvider.httpPort is not supported by zkts, ignored',
+      'test.cfg:5: metricsProvider.numWorkerThreads is not supported by zkts, ignored',
     ]);
     assert.equal(config.raw.get('someFutureKey'), '42');
     assert.equal(config.raw.get('secureClientPort'), '2281');
     assert.equal(config.raw.get('dataDir'), '/var/lib/zk');
+  });
+});
+
+describe('parseZooCfg: AdminServer and metrics provider keys', () => {
+  it('reads admin.* and metricsProvider.* and keeps the text for initial_configuration', () => {
+    const text = `${BASE}admin.enableServer=false\nadmin.serverPort=0\nadmin.commandURL=/cmds\nadmin.idleTimeout=500\n` +
+      'metricsProvider.className=org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider\n' +
+      'metricsProvider.httpHost=127.0.0.1\nmetricsProvider.httpPort=7001\nmetricsProvider.exportJvmInfo=false\n';
+    const { config, warnings } = parse(text);
+    assert.deepEqual(warnings, []);
+    assert.equal(config.adminEnableServer, false);
+    assert.equal(config.adminServerPort, 0);
+    assert.equal(config.adminCommandUrl, '/cmds');
+    assert.equal(config.adminIdleTimeoutMs, 500);
+    assert.equal(config.metricsProviderClassName, 'org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider');
+    assert.equal(config.metricsProviderHttpHost, '127.0.0.1');
+    assert.equal(config.metricsProviderHttpPort, 7001);
+    assert.equal(config.metricsProviderExportJvmInfo, false);
+    assert.equal(config.initialConfig, text);
+  });
+
+  it('rejects values ZooKeeper could not use', () => {
+    parseError(`${BASE}admin.commandURL=commands\n`, 'test.cfg:3: admin.commandURL: "commands" is not a URL path (it must start with "/")');
+    parseError(`${BASE}admin.idleTimeout=-1\n`, 'test.cfg:3: admin.idleTimeout: "-1" must not be negative');
+    parseError(`${BASE}metricsProvider.className=com.example.Nope\n`, /^test\.cfg:3: metricsProvider\.className: "com\.example\.Nope" is not available/);
+    parseError(`${BASE}metricsProvider.httpPort=70000\n`, 'test.cfg:3: metricsProvider.httpPort: "70000" is not a valid port (0-65535)');
   });
 });
 
@@ -393,7 +426,11 @@ describe('sample and embedded configurations', () => {
     assert.equal(config.clientPortAddress, '127.0.0.1');
     assert.equal(config.tickTime, 2000);
     assert.equal(config.dataDir, './data');
-    assert.equal(config.adminEnableServer, false);
+    // The AdminServer on ZooKeeper's port, but reachable from this machine only.
+    assert.equal(config.adminEnableServer, true);
+    assert.equal(config.adminServerAddress, '127.0.0.1');
+    assert.equal(config.adminServerPort, 8080);
+    assert.equal(config.initialConfig, EMBEDDED_DEFAULT_ZOO_CFG);
     assert.equal(config.fourLetterWordWhitelist.size, KNOWN_FOUR_LETTER_WORDS.length);
     assert.deepEqual(parseZooCfg(EMBEDDED_DEFAULT_ZOO_CFG, 'x').config.clientPort, 2181);
   });

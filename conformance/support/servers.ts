@@ -49,6 +49,11 @@ export interface StartOptions {
   extraConfig?: Record<string, string>;
   /** Bound on startup (default 20 s for zkts, 40 s for the JVM). */
   startTimeoutMs?: number;
+  /**
+   * Extra JVM flags for Apache ZooKeeper only, for settings it reads from system
+   * properties and not from zoo.cfg (e.g. -Dznode.container.checkIntervalMs=...).
+   */
+  zookeeperJvmFlags?: string[];
 }
 
 const ZK_SERVER_SH = '/usr/share/zookeeper/bin/zkServer.sh';
@@ -237,7 +242,7 @@ export function startApacheZooKeeper(opts: StartOptions = {}): Promise<TestServe
     'zookeeper',
     opts,
     (cfg) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, SERVER_JVMFLAGS: '-Xmx256m' };
+      const env: NodeJS.ProcessEnv = { ...process.env, SERVER_JVMFLAGS: ['-Xmx256m', ...(opts.zookeeperJvmFlags ?? [])].join(' ') };
       delete env['ZOO_NOEXEC'];
       return { cmd: ZK_SERVER_SH, args: ['start-foreground', cfg], env };
     },

@@ -48,7 +48,7 @@ export type ReadRequest =
   | { type: typeof OpCode.getACL; req: GetACLRequest }
   | { type: typeof OpCode.sync; req: SyncRequest }
   | { type: typeof OpCode.ping }
-  | { type: typeof OpCode.multiRead; ops: ReadRequest[] }
+  | { type: typeof OpCode.multiRead; ops: MultiReadOp[] }
   | { type: typeof OpCode.setWatches; req: SetWatches }
   | { type: typeof OpCode.setWatches2; req: SetWatches2 }
   | { type: typeof OpCode.auth; req: AuthPacket }
@@ -60,6 +60,15 @@ export type ReadRequest =
   | { type: typeof OpCode.sasl; req: GetSASLRequest };
 
 export type ClientRequest = WriteRequest | ReadRequest;
+
+/**
+ * One op of a multiRead. ZooKeeper decodes every op kind a multi may hold and only
+ * refuses a write op when it reaches it, after answering the read ops before it.
+ */
+export type MultiReadOp =
+  | { type: typeof OpCode.getData; req: GetDataRequest }
+  | { type: typeof OpCode.getChildren; req: GetChildrenRequest }
+  | { type: 'write'; opType: number };
 
 /** Thrown for an opcode the server does not know: ZooKeeper answers Unimplemented and closes. */
 export class UnknownOpcodeError extends Error {
@@ -95,7 +104,12 @@ const MULTI_READ_OPS: ReadonlySet<number> = new Set([OpCode.getChildren, OpCode.
 function multiCreateOp(req: CreateRequest | CreateTTLRequest): WriteRequest {
   const mode = createModeFromFlag(req.flags, req.path ?? '', 0);
   const { path, data, acl, flags } = req;
-  if (mode.ttl) return { type: OpCode.createTTL, req: { path, data, acl, flags, ttl: 'ttl' in req ? req.ttl : -1n } };
+  if (mode.ttl) {
+    // A TTL mode on a plain create op yields an op ZooKeeper cannot prep (it fails the
+    // whole multi as MarshallingError).
+    if (!('ttl' in req)) throw new JuteDecodeError('TTL create mode on a create op without a ttl');
+    return { type: OpCode.createTTL, req: { path, data, acl, flags, ttl: req.ttl } };
+  }
   return { type: mode.container ? OpCode.createContainer : OpCode.create, req: { path, data, acl, flags } };
 }
 
@@ -113,9 +127,13 @@ function decodeMultiWriteOp(type: number, r: JuteReader): WriteRequest {
   }
 }
 
-function decodeMultiReadOp(type: number, r: JuteReader): ReadRequest {
+function decodeMultiReadOp(type: number, r: JuteReader): MultiReadOp {
+  if (MULTI_WRITE_OPS.has(type)) {
+    decodeClientRequest(type, r);
+    return { type: 'write', opType: type };
+  }
   const req = MULTI_READ_OPS.has(type) ? decodeClientRequest(type, r) : null;
-  if (req === null || isWriteRequest(req)) throw new JuteDecodeError(`invalid op type ${type} in multiRead`);
+  if (req?.type !== OpCode.getData && req?.type !== OpCode.getChildren) throw new JuteDecodeError(`invalid op type ${type} in multiRead`);
   return req;
 }
 

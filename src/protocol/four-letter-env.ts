@@ -5,8 +5,8 @@
  * four-letter-words.ts stay pure and get these values through FourLetterContext.
  */
 import { readdirSync, readFileSync, lstatSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { arch, hostname, homedir, release, tmpdir, type as osType, userInfo } from 'node:os';
+import { delimiter, dirname, join, sep } from 'node:path';
+import { arch, EOL, hostname, homedir, release, tmpdir, type as osType, userInfo } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { buildDateString } from './four-letter-format.js';
 
@@ -88,6 +88,33 @@ export function nodeEnvironment(version: string): EnvironmentEntry[] {
     ['os.memory.max', `${Math.floor(heap.heap_size_limit / mb)}MB`],
     ['os.memory.total', `${Math.floor(heap.total_heap_size / mb)}MB`],
   ];
+}
+
+/** The `envi` keys that are also JVM system properties (the rest are ZooKeeper's own additions). */
+const SYSTEM_PROPERTY_ENVIRONMENT_KEYS: ReadonlySet<string> = new Set([
+  'java.version', 'java.vendor', 'java.home', 'java.class.path', 'java.io.tmpdir', 'os.name', 'os.arch',
+  'os.version', 'user.name', 'user.home', 'user.dir',
+]);
+
+/**
+ * The admin `system_properties` listing for a Node process: the JVM system
+ * properties that have a Node equivalent, under their JVM names (ZooKeeper lists
+ * System.getProperties()). The values shared with `envi` come from
+ * nodeEnvironment(), so both commands always agree; properties with no
+ * equivalent (the `<NA>` ones, java.vm.*, sun.boot.*) are left out. Added:
+ * file.encoding (Node reads and writes UTF-8), the file/path/line separators,
+ * user.timezone, and sun.java.command (the script and its arguments, as the
+ * JVM reports its main class and arguments). Not sorted; the caller sorts.
+ */
+export function nodeSystemProperties(version: string): EnvironmentEntry[] {
+  const out: EnvironmentEntry[] = nodeEnvironment(version).filter(
+    ([key, value]) => SYSTEM_PROPERTY_ENVIRONMENT_KEYS.has(key) && value !== '<NA>',
+  );
+  out.push(['file.encoding', 'UTF-8'], ['file.separator', sep], ['path.separator', delimiter], ['line.separator', EOL]);
+  out.push(['sun.java.command', orNA(() => process.argv.slice(1).join(' '))]);
+  const zone = orNA(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  if (zone !== '<NA>') out.push(['user.timezone', zone]);
+  return out;
 }
 
 /**

@@ -79,7 +79,7 @@ export function buildDateString(date: Date): string {
 }
 
 /** Expands an IPv6 address to Java's form: 8 groups, no zero compression, no leading zeros. */
-function javaIpv6(address: string): string {
+export function javaIpv6(address: string): string {
   let scope = '';
   let addr = address;
   const pct = addr.indexOf('%');
@@ -121,14 +121,20 @@ export function delimitedHost(host: string): string {
 }
 
 /**
- * mntr key order (without the "zk_" prefix) of plain values: ZooKeeper prints
- * its gauges and counters in Java hash-map order. This is the order of the
- * standalone fixture (fourlw/mntr.txt), with the leader- and follower-only
- * gauges (quorum/fourlw/p2_s3_mntr.txt, p2_s1_mntr.txt) inserted where those
- * captures put them. The names are ZooKeeper's metric names (interface, not code).
+ * mntr keys that are not metrics: ZooKeeperServer.dumpMonitorValues() adds them to
+ * mntr/monitor, but no metrics provider exports them (strings, or ids).
  */
-export const MNTR_VALUE_ORDER: readonly string[] = Object.freeze([
-  'version', 'server_state', 'peer_state', 'observer_master_id', 'ephemerals_count', 'num_alive_connections',
+export const MNTR_INFO_KEYS: readonly string[] = Object.freeze([
+  'version', 'server_state', 'peer_state', 'observer_master_id',
+]);
+
+/**
+ * The gauges ZooKeeper registers with its metrics provider (ZooKeeperServer,
+ * QuorumZooKeeperServer, LeaderZooKeeperServer and FollowerZooKeeperServer
+ * registerGauge calls), in mntr order.
+ */
+export const MNTR_GAUGE_KEYS: readonly string[] = Object.freeze([
+  'ephemerals_count', 'num_alive_connections',
   'avg_latency', 'min_proposal_size', 'outstanding_requests', 'znode_count', 'global_sessions',
   'non_mtls_remote_conn_count', 'last_client_response_size', 'packets_sent', 'packets_received',
   'max_proposal_size', 'max_client_response_size', 'synced_followers', 'connection_drop_probability',
@@ -136,7 +142,10 @@ export const MNTR_VALUE_ORDER: readonly string[] = Object.freeze([
   'max_file_descriptor_count', 'approximate_data_size', 'open_file_descriptor_count', 'last_proposal_size',
   'pending_syncs', 'leader_uptime', 'local_sessions', 'uptime', 'max_latency', 'outstanding_tls_handshake',
   'learners', 'min_client_response_size', 'non_mtls_local_conn_count', 'quorum_size',
-  // counters (ServerMetrics); zkts prints these only when the server supplies them
+]);
+
+/** The counters of ServerMetrics, in mntr order; zkts prints these only when the server supplies them. */
+export const MNTR_COUNTER_KEYS: readonly string[] = Object.freeze([
   'proposal_count', 'watch_bytes', 'outstanding_changes_removed', 'throttled_ops', 'stale_requests_dropped',
   'large_requests_rejected', 'insecure_admin_count', 'connection_rejected',
   'cnxn_closed_without_zk_server_running', 'sessionless_connections_expired', 'looking_count',
@@ -151,6 +160,28 @@ export const MNTR_VALUE_ORDER: readonly string[] = Object.freeze([
   'response_packet_get_children_cache_hits', 'sync_processor_request_queued', 'outstanding_changes_queued',
   'request_commit_queued', 'ensemble_auth_skip', 'skip_learner_request_to_next_processor_count',
   'tls_handshake_exceeded', 'revalidate_count',
+]);
+
+/**
+ * mntr key order (without the "zk_" prefix) of plain values: ZooKeeper prints
+ * its gauges and counters in Java hash-map order. This is the order of the
+ * standalone fixture (fourlw/mntr.txt), with the leader- and follower-only
+ * gauges (quorum/fourlw/p2_s3_mntr.txt, p2_s1_mntr.txt) inserted where those
+ * captures put them. The names are ZooKeeper's metric names (interface, not code).
+ */
+export const MNTR_VALUE_ORDER: readonly string[] = Object.freeze([
+  ...MNTR_INFO_KEYS,
+  ...MNTR_GAUGE_KEYS,
+  ...MNTR_COUNTER_KEYS,
+]);
+
+/**
+ * ServerMetrics' summary sets (one summary per key): mntr prints each member as
+ * "<key>_<set name>" (e.g. "a_read_per_namespace" for namespace "a").
+ */
+export const MNTR_SUMMARY_SET_NAMES: readonly string[] = Object.freeze([
+  'read_per_namespace', 'write_per_namespace', 'learner_handler_qp_size', 'learner_handler_qp_time_ms',
+  'ack_latency',
 ]);
 
 /**

@@ -29,6 +29,7 @@ export {
   ZOOKEEPER_COMPAT_VERSION,
   zkVersionString,
   nodeEnvironment,
+  nodeSystemProperties,
   processFileDescriptorCounts,
   directorySize,
   ENVIRONMENT_KEYS,
@@ -134,6 +135,11 @@ export interface FourLetterServerStats {
   /** From processFileDescriptorCounts(); mntr omits the keys when undefined. */
   readonly openFileDescriptorCount?: number;
   readonly maxFileDescriptorCount?: number;
+  /**
+   * fsyncs slower than fsync.warningthresholdms (the admin server's
+   * fsync_threshold_exceed_count); 0 when undefined.
+   */
+  readonly fsyncThresholdExceedCount?: number;
 }
 
 /** One client connection, as cons/stat list it (ServerCnxn.dumpConnectionInfo). */
@@ -219,6 +225,12 @@ export interface QuorumFourLetterInfo {
   readonly leader?: LeaderFourLetterInfo;
   /** Observers only: the id of the learner master they follow. */
   readonly observerMasterId?: number;
+  /** The current leader's server id (admin `leader`); -1 when there is none. */
+  readonly leaderId?: number;
+  /** The current leader's quorum address "host:port" (admin `leader`); "" when unknown. */
+  readonly leaderAddress?: string;
+  /** The Zab phase (admin `zabstate`): "election", "discovery", "synchronization" or "broadcast". */
+  readonly zabState?: string;
 }
 
 /**
@@ -265,6 +277,18 @@ export interface FourLetterContext {
   resetStats(): void;
   /** `crst`: reset every connection's counters (ServerCnxn.resetStats). */
   resetConnectionStats(): void;
+  /** Admin `orst`: reset the counters of the observers this leader/follower serves. */
+  resetObserverConnectionStats?(): void;
+  /**
+   * Admin `last_snapshot`: the newest snapshot written (or loaded at startup),
+   * with its file time in whole seconds; undefined when there is none.
+   */
+  lastSnapshot?(): { readonly zxid: bigint; readonly timestampSeconds: number } | undefined;
+  /**
+   * Admin `system_properties`: the process's settings under the JVM system
+   * property names ZooKeeper's admin server lists (see nodeSystemProperties()).
+   */
+  systemProperties?(): readonly EnvironmentEntry[];
 }
 
 // ---------------------------------------------------------------------------
@@ -437,24 +461,54 @@ function formatQuorumServer(s: QuorumServerEntry): string {
  * dataDirSize/dataLogSize are the sizes of the directories printed above them
  * (ZooKeeper 3.8 swaps the two; they are equal when both are the same directory).
  */
+/** The server settings `conf` and the admin `configuration` command report (ZooKeeperServerConf). */
+export interface ServerConfFacts {
+  readonly clientPort: number;
+  /** Absolute snapshot directory, "<dataDir>/version-2". */
+  readonly dataDir: string;
+  /** Absolute transaction-log directory, "<dataLogDir>/version-2". */
+  readonly dataLogDir: string;
+  readonly tickTime: number;
+  readonly maxClientCnxns: number;
+  readonly minSessionTimeout: number;
+  readonly maxSessionTimeout: number;
+  readonly serverId: number;
+  readonly clientPortListenBacklog: number;
+}
+
+export function serverConfFacts(ctx: FourLetterContext): ServerConfFacts {
+  const cfg = ctx.config;
+  return {
+    clientPort: cfg.clientPort,
+    dataDir: resolvePath(cfg.dataDir, 'version-2'),
+    dataLogDir: resolvePath(cfg.dataLogDir, 'version-2'),
+    tickTime: cfg.tickTime,
+    maxClientCnxns: cfg.maxClientCnxns,
+    minSessionTimeout: cfg.minSessionTimeout,
+    maxSessionTimeout: cfg.maxSessionTimeout,
+    serverId: ctx.serverId,
+    // Read defensively: older ServerConfig shapes lack it.
+    clientPortListenBacklog: (cfg as { readonly clientPortListenBacklog?: number }).clientPortListenBacklog ?? -1,
+  };
+}
+
 function answerConf(ctx: FourLetterContext): string {
   const cfg = ctx.config;
   const sizes = ctx.dirSizes();
-  // clientPortListenBacklog is read defensively: older ServerConfig shapes lack it.
-  const backlog = (cfg as { readonly clientPortListenBacklog?: number }).clientPortListenBacklog ?? -1;
+  const facts = serverConfFacts(ctx);
   let out = '';
-  out += `clientPort=${cfg.clientPort}\n`;
+  out += `clientPort=${facts.clientPort}\n`;
   out += 'secureClientPort=-1\n';
-  out += `dataDir=${resolvePath(cfg.dataDir, 'version-2')}\n`;
+  out += `dataDir=${facts.dataDir}\n`;
   out += `dataDirSize=${long64(sizes.dataDir)}\n`;
-  out += `dataLogDir=${resolvePath(cfg.dataLogDir, 'version-2')}\n`;
+  out += `dataLogDir=${facts.dataLogDir}\n`;
   out += `dataLogSize=${long64(sizes.dataLogDir)}\n`;
-  out += `tickTime=${cfg.tickTime}\n`;
-  out += `maxClientCnxns=${cfg.maxClientCnxns}\n`;
-  out += `minSessionTimeout=${cfg.minSessionTimeout}\n`;
-  out += `maxSessionTimeout=${cfg.maxSessionTimeout}\n`;
-  out += `clientPortListenBacklog=${backlog}\n`;
-  out += `serverId=${ctx.serverId}\n`;
+  out += `tickTime=${facts.tickTime}\n`;
+  out += `maxClientCnxns=${facts.maxClientCnxns}\n`;
+  out += `minSessionTimeout=${facts.minSessionTimeout}\n`;
+  out += `maxSessionTimeout=${facts.maxSessionTimeout}\n`;
+  out += `clientPortListenBacklog=${facts.clientPortListenBacklog}\n`;
+  out += `serverId=${facts.serverId}\n`;
 
   const quorum = ctx.quorum?.();
   if (quorum === undefined) return out;
@@ -515,28 +569,57 @@ function comparePaths(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The connections that hold at least one watch; paths sorted (ZooKeeper's order is hash order). */
-function watchers(ctx: FourLetterContext): SessionWatches[] {
+/**
+ * The connections that hold at least one data/exist watch, each with its
+ * distinct paths sorted (ZooKeeper's order is hash order). `wchc` and the admin
+ * `watches` command print this.
+ */
+export function watchesBySession(ctx: FourLetterContext): SessionWatches[] {
   return ctx
     .dataWatches()
     .filter((w) => w.paths.length > 0)
     .map((w) => ({ sessionId: w.sessionId, paths: [...new Set(w.paths)].sort(comparePaths) }));
 }
 
-function answerWchs(ctx: FourLetterContext): string {
-  const ws = watchers(ctx);
+/** Watched paths (sorted), each with the sessions watching it: `wchp` and the admin `watches_by_path`. */
+export function watchesByPath(ctx: FourLetterContext): [path: string, sessionIds: bigint[]][] {
+  const byPath = new Map<string, bigint[]>();
+  for (const w of watchesBySession(ctx)) {
+    for (const p of w.paths) {
+      const list = byPath.get(p);
+      if (list) list.push(w.sessionId);
+      else byPath.set(p, [w.sessionId]);
+    }
+  }
+  return [...byPath.keys()].sort(comparePaths).map((p) => [p, byPath.get(p) ?? []]);
+}
+
+/** `wchs` and the admin `watch_summary`: DataTree.getWatchesSummary(). */
+export interface WatchSummary {
+  readonly connections: number;
+  readonly paths: number;
+  readonly totalWatches: number;
+}
+
+export function watchSummary(ctx: FourLetterContext): WatchSummary {
+  const ws = watchesBySession(ctx);
   const paths = new Set<string>();
   let total = 0;
   for (const w of ws) {
     total += w.paths.length;
     for (const p of w.paths) paths.add(p);
   }
-  return `${ws.length} connections watching ${paths.size} paths\nTotal watches:${total}\n`;
+  return { connections: ws.length, paths: paths.size, totalWatches: total };
+}
+
+function answerWchs(ctx: FourLetterContext): string {
+  const s = watchSummary(ctx);
+  return `${s.connections} connections watching ${s.paths} paths\nTotal watches:${s.totalWatches}\n`;
 }
 
 function answerWchc(ctx: FourLetterContext): string {
   let out = '';
-  for (const w of watchers(ctx)) {
+  for (const w of watchesBySession(ctx)) {
     out += `0x${hex64(w.sessionId)}\n`;
     for (const p of w.paths) out += `\t${p}\n`;
   }
@@ -544,18 +627,10 @@ function answerWchc(ctx: FourLetterContext): string {
 }
 
 function answerWchp(ctx: FourLetterContext): string {
-  const byPath = new Map<string, bigint[]>();
-  for (const w of watchers(ctx)) {
-    for (const p of w.paths) {
-      const list = byPath.get(p);
-      if (list) list.push(w.sessionId);
-      else byPath.set(p, [w.sessionId]);
-    }
-  }
   let out = '';
-  for (const p of [...byPath.keys()].sort(comparePaths)) {
+  for (const [p, ids] of watchesByPath(ctx)) {
     out += `${p}\n`;
-    for (const id of byPath.get(p) ?? []) out += `\t0x${hex64(id)}\n`;
+    for (const id of ids) out += `\t0x${hex64(id)}\n`;
   }
   return `${out}\n`;
 }
@@ -570,28 +645,44 @@ function monitorText(v: MonitorValue): string {
   return javaDouble(v.double);
 }
 
-function summaryLines(name: string, s: SummaryStats): string {
-  let out =
-    `zk_avg_${name}\t${javaDouble(averageOf(s.total, s.count))}\n` +
-    `zk_min_${name}\t${long64(s.min)}\n` +
-    `zk_max_${name}\t${long64(s.max)}\n` +
-    `zk_cnt_${name}\t${long64(s.count)}\n` +
-    `zk_sum_${name}\t${long64(s.total)}\n`;
+/** One mntr entry: the key without "zk_", and its value. */
+export type MonitorEntry = readonly [key: string, value: MonitorValue];
+
+/** A Java long from a number: truncated; 0 for NaN/Infinity (as long64 prints them). */
+function asLong(n: number): number {
+  return Number.isFinite(n) ? Math.trunc(n) : 0;
+}
+
+/** The mntr entries of one summary: avg_ (a double), min_, max_, cnt_, sum_, then p50_..p999_ if it has percentiles. */
+export function summaryMonitorValues(name: string, s: SummaryStats): MonitorEntry[] {
+  const out: MonitorEntry[] = [
+    [`avg_${name}`, { double: averageOf(s.total, s.count) }],
+    [`min_${name}`, asLong(s.min)],
+    [`max_${name}`, asLong(s.max)],
+    [`cnt_${name}`, asLong(s.count)],
+    [`sum_${name}`, asLong(s.total)],
+  ];
   const p = s.percentiles;
   if (p !== undefined) {
-    out +=
-      `zk_p50_${name}\t${long64(p.p50)}\n` +
-      `zk_p95_${name}\t${long64(p.p95)}\n` +
-      `zk_p99_${name}\t${long64(p.p99)}\n` +
-      `zk_p999_${name}\t${long64(p.p999)}\n`;
+    out.push([`p50_${name}`, asLong(p.p50)], [`p95_${name}`, asLong(p.p95)], [`p99_${name}`, asLong(p.p99)],
+      [`p999_${name}`, asLong(p.p999)]);
   }
   return out;
 }
 
+/** What mntr reports, before summaries are expanded into their avg_/min_/... keys. */
+export interface MonitorFacts {
+  /** Plain values (MNTR_INFO_KEYS, gauges, counters, extras), in mntr order. */
+  readonly values: readonly MonitorEntry[];
+  /** Summaries, in mntr order. */
+  readonly summaries: readonly (readonly [name: string, stats: SummaryStats])[];
+}
+
 /**
- * `mntr`: "zk_<key>\t<value>\n" lines, in ZooKeeper's key order (MNTR_VALUE_ORDER,
- * then summaries in MNTR_SUMMARY_ORDER, then other summaries: plain ones first,
- * then those with percentiles).
+ * What `mntr` prints ("zk_<key>\t<value>\n" lines), the admin `monitor` command
+ * answers and the Prometheus endpoint exports, in ZooKeeper's key order
+ * (MNTR_VALUE_ORDER, then summaries in MNTR_SUMMARY_ORDER, then other
+ * summaries: plain ones first, then those with percentiles).
  *
  * Printed from the context: version, server_state, peer_state/observer_master_id/
  * quorum_size (ensemble, not read-only), ephemerals_count, num_alive_connections,
@@ -617,7 +708,7 @@ function summaryLines(name: string, s: SummaryStats): string {
  * under that name, which measures the same thing (time the process was unable to
  * run), and the key then appears in ZooKeeper's position.
  */
-function answerMntr(ctx: FourLetterContext): string {
+export function monitorFacts(ctx: FourLetterContext): MonitorFacts {
   const mode = ctx.mode();
   const s = ctx.stats();
   const quorum = mode === 'read-only' ? undefined : ctx.quorum?.();
@@ -670,24 +761,35 @@ function answerMntr(ctx: FourLetterContext): string {
   ];
   for (const [k, v] of own) if (v !== undefined) values.set(k, v);
 
-  let out = '';
-  const line = (k: string, v: MonitorValue): void => {
-    out += `zk_${k}\t${monitorText(v)}\n`;
-  };
+  const ordered: MonitorEntry[] = [];
   for (const k of MNTR_VALUE_ORDER) {
     const v = values.get(k);
-    if (v !== undefined) line(k, v);
+    if (v !== undefined) ordered.push([k, v]);
   }
-  for (const [k, v] of values) if (!MNTR_VALUE_ORDER.includes(k)) line(k, v);
+  for (const [k, v] of values) if (!MNTR_VALUE_ORDER.includes(k)) ordered.push([k, v]);
 
-  const summaries = ctx.extraSummaries?.() ?? new Map<string, SummaryStats>();
+  const given = ctx.extraSummaries?.() ?? new Map<string, SummaryStats>();
+  const summaries: (readonly [string, SummaryStats])[] = [];
   for (const name of MNTR_SUMMARY_ORDER) {
-    const sum = summaries.get(name);
-    if (sum !== undefined) out += summaryLines(name, sum);
+    const sum = given.get(name);
+    if (sum !== undefined) summaries.push([name, sum]);
   }
-  const rest = [...summaries].filter(([name]) => !MNTR_SUMMARY_ORDER.includes(name));
-  for (const [name, sum] of rest) if (sum.percentiles === undefined) out += summaryLines(name, sum);
-  for (const [name, sum] of rest) if (sum.percentiles !== undefined) out += summaryLines(name, sum);
+  const rest = [...given].filter(([name]) => !MNTR_SUMMARY_ORDER.includes(name));
+  for (const entry of rest) if (entry[1].percentiles === undefined) summaries.push(entry);
+  for (const entry of rest) if (entry[1].percentiles !== undefined) summaries.push(entry);
+  return { values: ordered, summaries };
+}
+
+/** Every mntr entry in order, summaries expanded: the `mntr` lines and the admin `monitor` keys. */
+export function monitorValues(ctx: FourLetterContext): MonitorEntry[] {
+  const facts = monitorFacts(ctx);
+  return [...facts.values, ...facts.summaries.flatMap(([name, sum]) => summaryMonitorValues(name, sum))];
+}
+
+/** `mntr`: "zk_<key>\t<value>\n" lines (see monitorFacts for what is printed). */
+function answerMntr(ctx: FourLetterContext): string {
+  let out = '';
+  for (const [k, v] of monitorValues(ctx)) out += `zk_${k}\t${monitorText(v)}\n`;
   return out;
 }
 

@@ -19,7 +19,7 @@ import { isWriteOp, OpCode, opName, Xid } from '../protocol/opcodes.js';
 import { aclAllows, authenticate, Perms } from '../tree/acl.js';
 import { concurrentHashSetOrder, juteRecordHash } from '../tree/java-hash-order.js';
 import type { Watcher } from '../tree/watch-manager.js';
-import { executeRead } from './read-requests.js';
+import { executeRead, PartialReplyError } from './read-requests.js';
 import { encodeReplyBody, type ReplyBody, replyForTxn } from './reply-body.js';
 import type { ServerCore } from './server-core.js';
 import { passwordMatches } from './session-password.js';
@@ -36,6 +36,8 @@ interface Pending {
   read?: ReadRequest;
   reply?: { zxid: bigint; err: number; body?: ReplyBody };
   closeAfter?: boolean;
+  /** ZooKeeper sends nothing back (it fails to serialize the reply); the slot is just dropped. */
+  noReply?: boolean;
 }
 
 export interface ConnectionStats {
@@ -252,6 +254,17 @@ export class ClientConnection implements Watcher {
       return;
     }
     const pending: Pending = { xid: hdr.xid, type: hdr.type, received: performance.now() };
+    if (hdr.type === OpCode.deleteContainer) {
+      // ZooKeeper takes the whole packet, header included, as the path of a
+      // deleteContainer, so one sent by a client always fails as BadArguments.
+      this.enqueue(pending);
+      this.failWrite(pending, hdr.xid, Err.BADARGUMENTS);
+      return;
+    }
+    if (hdr.type === OpCode.createSession) {
+      this.onCreateSessionRequest(pending, session, r);
+      return;
+    }
     let req: ClientRequest;
     try {
       req = decodeClientRequest(hdr.type, r);
@@ -268,10 +281,7 @@ export class ClientConnection implements Watcher {
       this.log.warn({ opcode: opName(hdr.type), err: e.message }, 'malformed request body');
       this.enqueue(pending);
       if (isWriteOp(hdr.type)) {
-        this.core.pipeline.submitFailed({ sessionId: session.id, cxid: hdr.xid, authIds: this.authIds }, Err.MARSHALLINGERROR, () => {
-          pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: Err.MARSHALLINGERROR };
-          this.drainQueue();
-        });
+        this.failWrite(pending, hdr.xid, Err.MARSHALLINGERROR);
       } else {
         pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: Err.MARSHALLINGERROR };
         this.drainQueue();
@@ -280,6 +290,12 @@ export class ClientConnection implements Watcher {
     }
     if (session.closing) return;
     if (req.type === OpCode.sasl) {
+      if (req.req.token === null) {
+        // ZooKeeper fails on a null token before answering and drops the connection.
+        this.log.warn('SASL request without a token; closing connection');
+        this.close();
+        return;
+      }
       // ZooKeeper answers SASL tokens at once, outside the request pipeline, with zxid 0.
       this.writeFrame((w) => {
         ReplyHeader.encode(w, { xid: hdr.xid, zxid: 0n, err: Err.OK });
@@ -293,6 +309,9 @@ export class ClientConnection implements Watcher {
       this.core.pipeline.submit({ sessionId: session.id, cxid: hdr.xid, authIds: this.authIds }, req, (result) => {
         pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: result.type === OpCode.error ? result.err : Err.OK };
         if (result.type !== OpCode.error) pending.reply.body = replyForTxn(result);
+        // A top-level check that passes gets no reply from ZooKeeper 3.8/3.9 (its
+        // response record cannot be serialized), though its zxid is used.
+        if (req.type === OpCode.check && result.type !== OpCode.error) pending.noReply = true;
         if (req.type === OpCode.closeSession) {
           pending.closeAfter = true;
           this.core.sessionClosed(session.id);
@@ -303,6 +322,37 @@ export class ClientConnection implements Watcher {
       pending.read = req;
       this.enqueue(pending);
     }
+  }
+
+  /** Logs an error txn for a write that fails before prep (it still uses a zxid), then replies. */
+  private failWrite(pending: Pending, xid: number, err: number): void {
+    this.core.pipeline.submitFailed({ sessionId: this.sessionId, cxid: xid, authIds: this.authIds }, err, () => {
+      pending.reply = { zxid: this.core.tree.lastProcessedZxid, err };
+      this.drainQueue();
+    });
+  }
+
+  /**
+   * createSession (-10) sent on an established connection. ZooKeeper runs it through
+   * its pipeline: without a body it fails as MarshallingError; with one, the first int
+   * becomes the session's new timeout and a second ConnectResponse is sent (a timeout
+   * of 0, as a ConnectRequest-shaped body gives, ends the session at the next tick).
+   */
+  private onCreateSessionRequest(pending: Pending, session: Session, r: JuteReader): void {
+    this.enqueue(pending);
+    if (r.remaining() < 4) {
+      this.failWrite(pending, pending.xid, Err.MARSHALLINGERROR);
+      return;
+    }
+    const timeOut = r.readInt();
+    this.core.pipeline.submit({ sessionId: session.id, cxid: pending.xid, authIds: this.authIds }, { type: OpCode.createSession, timeOut }, () => {
+      pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: Err.OK };
+      pending.noReply = true;
+      this.sendConnectResponse(session.timeout, session.id, this.core.sessions.passwordFor(session.id));
+      session.timeout = Math.max(0, timeOut);
+      this.core.sessions.touch(session);
+      this.drainQueue();
+    });
   }
 
   private onAuth(xid: number, auth: AuthPacket): void {
@@ -342,7 +392,7 @@ export class ClientConnection implements Watcher {
       }
       this.queue.shift();
       this.core.outstandingChanged(-1);
-      this.sendReply(head);
+      if (!head.noReply) this.sendReply(head);
       if (head.closeAfter) {
         this.flushNow();
         this.close();
@@ -358,7 +408,8 @@ export class ClientConnection implements Watcher {
       return { zxid: this.core.tree.lastProcessedZxid, err: Err.OK, body };
     } catch (e) {
       if (!(e instanceof KeeperError)) throw e;
-      return { zxid: this.core.tree.lastProcessedZxid, err: e.code };
+      const body = e instanceof PartialReplyError ? e.body : undefined;
+      return { zxid: this.core.tree.lastProcessedZxid, err: e.code, body };
     }
   }
 
@@ -367,7 +418,7 @@ export class ClientConnection implements Watcher {
     const xid = p.type === OpCode.ping ? Xid.ping : p.xid;
     const size = this.writeFrame((w) => {
       ReplyHeader.encode(w, { xid, zxid: reply.zxid, err: reply.err });
-      if (reply.err === Err.OK && reply.body) encodeReplyBody(w, reply.body);
+      if (reply.body) encodeReplyBody(w, reply.body);
     });
     this.core.recordResponseSize(size);
     const now = performance.now();

@@ -8,6 +8,7 @@ import {
   fourLetterWordPayloadLength,
   lastOperationName,
   nodeEnvironment,
+  nodeSystemProperties,
   parseFourLetterWord,
   processFileDescriptorCounts,
   type ServerMode,
@@ -119,6 +120,10 @@ export class FourLetterWords implements FourLetterContext {
 
   environment() {
     return nodeEnvironment(this.version);
+  }
+
+  systemProperties() {
+    return nodeSystemProperties(this.version);
   }
 
   dumpState(): DumpState {

@@ -17,6 +17,8 @@ export interface ChangeRecord {
   childCount: number;
   ephemeralOwner: bigint;
   acl: ACL[];
+  /** Data length once applied (quota checks of setData). */
+  dataLength: number;
 }
 
 export class PendingChanges {
@@ -40,6 +42,7 @@ export class PendingChanges {
       childCount: node.children.size,
       ephemeralOwner: node.ephemeralOwner,
       acl: node.acl,
+      dataLength: node.data?.length ?? 0,
     };
   }
 

@@ -7,6 +7,7 @@ import type { TxnBody } from '../protocol/txn.js';
 import { aclAllows, fixupAcl, Perms } from '../tree/acl.js';
 import { CONTAINER_OWNER, MAX_TTL, ownerKind, ttlOwner } from '../tree/ephemeral-owner.js';
 import { invalidPathReason, parentOf } from '../tree/path-validation.js';
+import { QuotaDataError } from '../tree/quota.js';
 import type { ChangeRecord, ChangeSet } from './pending-changes.js';
 
 /** Who asks, and what prep needs to know of the server's settings. */
@@ -19,6 +20,8 @@ export interface PrepContext {
   isSystemPath(path: string): boolean;
   /** Ephemerals the tree holds for a session (closeSession). */
   ephemeralsOf(sessionId: bigint): ReadonlySet<string>;
+  /** With enforceQuota: throws QuotaExceeded for a create/setData past a hard quota. */
+  checkQuota?(path: string, bytesDiff: number, countDiff: number): void;
 }
 
 function requirePath(path: string | null): string {
@@ -69,6 +72,7 @@ function prepCreate(
   if (invalidPathReason(path) !== null) throw new KeeperError(Err.BADARGUMENTS, path);
   if (view.get(path)) throw new KeeperError(Err.NODEEXISTS, path);
   if (ownerKind(parent.ephemeralOwner) === 'ephemeral') throw new KeeperError(Err.NOCHILDRENFOREPHEMERALS, path);
+  ctx.checkQuota?.(path, req.data?.length ?? 0, 1);
   const parentCVersion = parent.cversion + 1;
   // The opcode, not the flag, decides the txn and so the node's type.
   const owner =
@@ -84,6 +88,7 @@ function prepCreate(
     childCount: 0,
     ephemeralOwner: owner,
     acl,
+    dataLength: req.data?.length ?? 0,
   });
   const data = req.data;
   switch (type) {
@@ -96,23 +101,39 @@ function prepCreate(
   }
 }
 
-function prepDelete(type: typeof OpCode.delete | typeof OpCode.deleteContainer, path: string, version: number, view: ChangeSet, ctx: PrepContext): TxnBody {
+function parentForDelete(path: string, ctx: PrepContext): string {
   const slash = path.lastIndexOf('/');
   if (slash === -1 || path.includes('\0') || ctx.isSystemPath(path)) throw new KeeperError(Err.BADARGUMENTS, path);
-  const parentPath = slash === 0 ? '/' : path.substring(0, slash);
-  const parent = record(view, parentPath);
+  return slash === 0 ? '/' : path.substring(0, slash);
+}
+
+function prepDelete(path: string, version: number, view: ChangeSet, ctx: PrepContext): TxnBody {
+  const parent = record(view, parentForDelete(path, ctx));
   const node = record(view, path);
-  if (type === OpCode.delete) {
-    checkAcl(parent.acl, Perms.DELETE, ctx, path);
-    nextVersion(node.version, version, path);
-  }
+  checkAcl(parent.acl, Perms.DELETE, ctx, path);
+  nextVersion(node.version, version, path);
   if (node.childCount > 0) throw new KeeperError(Err.NOTEMPTY, path);
-  if (type === OpCode.deleteContainer && ownerKind(node.ephemeralOwner) !== 'container' && ownerKind(node.ephemeralOwner) !== 'ttl') {
-    throw new KeeperError(Err.BADVERSION, path);
-  }
   view.add({ ...parent, zxid: ctx.zxid, childCount: parent.childCount - 1 });
   view.add({ ...node, zxid: ctx.zxid, exists: false });
-  return { type, txn: { path } };
+  return { type: OpCode.delete, txn: { path } };
+}
+
+/**
+ * The container manager's delete (session 0, no ACL or version). ZooKeeper reads this
+ * request's path from the raw packet, so from a client (whose packet starts with the
+ * request header's zero bytes) it always fails with BadArguments; zkts refuses every
+ * client session (ids are never 0) the same way. Persistent nodes pass, as in ZooKeeper.
+ */
+function prepDeleteContainer(path: string | null, view: ChangeSet, ctx: PrepContext): TxnBody {
+  if (ctx.sessionId !== 0n || path === null) throw new KeeperError(Err.BADARGUMENTS);
+  const parentPath = parentForDelete(path, ctx);
+  const node = record(view, path);
+  if (node.childCount > 0) throw new KeeperError(Err.NOTEMPTY, path);
+  if (ownerKind(node.ephemeralOwner) === 'ephemeral') throw new KeeperError(Err.BADVERSION, path);
+  const parent = record(view, parentPath);
+  view.add({ ...parent, zxid: ctx.zxid, childCount: parent.childCount - 1 });
+  view.add({ ...node, zxid: ctx.zxid, exists: false });
+  return { type: OpCode.deleteContainer, txn: { path } };
 }
 
 function prepOne(op: WriteRequest, view: ChangeSet, ctx: PrepContext): TxnBody {
@@ -123,15 +144,18 @@ function prepOne(op: WriteRequest, view: ChangeSet, ctx: PrepContext): TxnBody {
     case OpCode.createTTL:
       return prepCreate(op.type, op.req, view, ctx);
     case OpCode.delete:
-    case OpCode.deleteContainer:
       if (op.req.path === null) throw new KeeperError(Err.MARSHALLINGERROR);
-      return prepDelete(op.type, op.req.path, op.type === OpCode.delete ? op.req.version : -1, view, ctx);
+      return prepDelete(op.req.path, op.req.version, view, ctx);
+    case OpCode.deleteContainer:
+      return prepDeleteContainer(op.req.path, view, ctx);
     case OpCode.setData: {
       const path = requirePath(op.req.path);
       const node = record(view, path);
       checkAcl(node.acl, Perms.WRITE, ctx, path);
+      const dataLength = op.req.data?.length ?? 0;
+      ctx.checkQuota?.(path, dataLength - node.dataLength, 0);
       const version = nextVersion(node.version, op.req.version, path);
-      view.add({ ...node, zxid: ctx.zxid, version });
+      view.add({ ...node, zxid: ctx.zxid, version, dataLength });
       return { type: op.type, txn: { path, data: op.req.data, version } };
     }
     case OpCode.setACL: {
@@ -179,12 +203,13 @@ function prepOne(op: WriteRequest, view: ChangeSet, ctx: PrepContext): TxnBody {
  * (an error txn), as in ZooKeeper, so it consumes its zxid.
  */
 export function prepWrite(op: WriteRequest, view: ChangeSet, ctx: PrepContext): { body: TxnBody; error?: KeeperError } {
-  if (op.type === OpCode.multi) return prepMulti(op.ops, view, ctx);
   try {
+    if (op.type === OpCode.multi) return prepMulti(op.ops, view, ctx);
     const body = prepOne(op, view, ctx);
     view.commit();
     return { body };
   } catch (e) {
+    // Only a QuotaDataError leaves prepMulti: the whole multi fails, its records unused.
     if (!(e instanceof KeeperError)) throw e;
     return { body: { type: OpCode.error, txn: { err: e.code } }, error: e };
   }
@@ -201,7 +226,7 @@ function prepMulti(ops: WriteRequest[], view: ChangeSet, ctx: PrepContext): { bo
     try {
       bodies.push(prepOne(op, view, ctx));
     } catch (e) {
-      if (!(e instanceof KeeperError)) throw e;
+      if (!(e instanceof KeeperError) || e instanceof QuotaDataError) throw e;
       failure = e;
       bodies.push({ type: OpCode.error, txn: { err: e.code } });
     }

@@ -7,6 +7,18 @@ import { AddWatchMode, WatcherType, type DataTree } from '../tree/data-tree.js';
 import type { Watcher } from '../tree/watch-manager.js';
 import type { ReplyBody } from './reply-body.js';
 
+type MultiResults = Extract<ReplyBody, { results: unknown }>['results'];
+
+/** An error reply that still carries a body, as ZooKeeper sends for a multiRead holding a write op. */
+export class PartialReplyError extends KeeperError {
+  constructor(
+    code: number,
+    readonly body: ReplyBody,
+  ) {
+    super(code);
+  }
+}
+
 /** What a read needs to know of its caller. */
 export interface ReadCaller {
   sessionId: bigint;
@@ -72,18 +84,22 @@ export function executeRead(tree: DataTree, req: ReadRequest, caller: ReadCaller
       return { type: OpCode.sync, path: req.req.path };
     case OpCode.ping:
       return { type: OpCode.ping };
-    case OpCode.multiRead:
-      return {
-        type: OpCode.multiRead,
-        results: req.ops.map((op) => {
-          try {
-            return executeRead(tree, op, caller);
-          } catch (e) {
-            if (!(e instanceof KeeperError)) throw e;
-            return { type: OpCode.error, err: e.code };
-          }
-        }),
-      };
+    case OpCode.multiRead: {
+      const results: MultiResults = [];
+      for (const op of req.ops) {
+        // ZooKeeper answers the read ops before a write op, then fails the request
+        // with those answers still in the reply body.
+        if (op.type === 'write') throw new PartialReplyError(Err.MARSHALLINGERROR, { type: OpCode.multiRead, results });
+        try {
+          // The watch flags of multiRead ops are ignored: ZooKeeper sets no watch.
+          results.push(executeRead(tree, { ...op, req: { ...op.req, watch: false } }, caller));
+        } catch (e) {
+          if (!(e instanceof KeeperError)) throw e;
+          results.push({ type: OpCode.error, err: e.code });
+        }
+      }
+      return { type: OpCode.multiRead, results };
+    }
     case OpCode.setWatches:
     case OpCode.setWatches2: {
       const w = req.req;
@@ -131,6 +147,8 @@ export function executeRead(tree: DataTree, req: ReadRequest, caller: ReadCaller
       const kind = req.req.type;
       // An unknown watcher type or a null path fails to read, as in ZooKeeper.
       if (path === null || !isWatcherType(kind)) throw new KeeperError(Err.MARSHALLINGERROR);
+      // ZooKeeper 3.8's parent-path walk fails on a path without any '/'.
+      if (req.type === OpCode.checkWatches && path !== '' && !path.includes('/')) throw new KeeperError(Err.MARSHALLINGERROR);
       const found =
         req.type === OpCode.checkWatches ? tree.containsWatch(path, kind, caller.watcher) : tree.removeWatch(path, kind, caller.watcher);
       if (!found) throw new KeeperError(Err.NOWATCHER, path);

@@ -20,6 +20,8 @@ export type WriteDone = (result: TxnResult, txn: Txn, error: KeeperError | undef
 export interface PipelineSettings {
   extendedTypesEnabled: boolean;
   reconfigEnabled: boolean;
+  /** Hard quotas refuse creates and setData (ZooKeeper's zookeeper.enforceQuota). */
+  enforceQuota?: boolean;
 }
 
 interface Queued {
@@ -73,6 +75,7 @@ export class RequestPipeline {
       reconfigEnabled: this.settings.reconfigEnabled,
       isSystemPath: (p) => tree.isSystemPath(p),
       ephemeralsOf: (s) => tree.ephemeralsOf(s),
+      checkQuota: this.settings.enforceQuota ? (p, bytes, count) => tree.quotas.check(p, bytes, count) : undefined,
     });
     this.enqueue(origin, body, error, done);
   }

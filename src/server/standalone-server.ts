@@ -2,10 +2,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { OpCode } from '../protocol/opcodes.js';
 import { DataTree } from '../tree/data-tree.js';
+import { AdminServer, adminServerSettings } from './admin-server.js';
 import { ClientConnection } from './client-connection.js';
+import { ContainerManager } from './container-manager.js';
 import { FourLetterWords } from './four-letter-context.js';
+import { MetricsHttpServer, metricsHttpSettings } from './metrics-http.js';
 import { RequestPipeline, type WriteOrigin } from './request-pipeline.js';
-import type { ServerConfig } from './server-config.js';
+import { PROMETHEUS_METRICS_PROVIDER, type ServerConfig } from './server-config.js';
 import type { ServerCore } from './server-core.js';
 import { type Session, SessionTracker } from './session-tracker.js';
 import { MemoryTxnLog, type TxnLog } from './txn-log.js';
@@ -52,6 +55,10 @@ export class StandaloneServer implements ServerCore, RunningServer {
   private readonly perIp = new Map<string, number>();
   private readonly listener: Server;
   private readonly fourLetter: FourLetterWords;
+  /** The AdminServer (admin.enableServer) and the Prometheus endpoint, when configured and started. */
+  private admin: AdminServer | undefined;
+  private metrics: MetricsHttpServer | undefined;
+  private readonly containerManager: ContainerManager;
   private outstanding = 0;
   /** False until listening and once closing, when most four-letter words say so. */
   serving = false;
@@ -72,6 +79,19 @@ export class StandaloneServer implements ServerCore, RunningServer {
     this.sessions = new SessionTracker(0, config.tickTime, (s) => this.expire(s));
     this.listener = createServer((socket) => this.accept(socket));
     this.fourLetter = new FourLetterWords(this);
+    this.tree.quotas.log = (level, msg, details) => log[level](details, msg);
+    this.containerManager = new ContainerManager({
+      tree: this.tree,
+      // As in ZooKeeper: server session 0, no reply; a failure (NotEmpty) leaves the node.
+      submitDelete: (path) =>
+        this.pipeline.submit(serverOrigin(0n), { type: OpCode.deleteContainer, req: { path, version: -1 } }, (_result, _txn, error) => {
+          if (error) log.debug({ path, err: error.message }, 'container not deleted');
+        }),
+      checkIntervalMs: config.containerCheckIntervalMs,
+      maxPerMinute: config.containerMaxPerMinute,
+      maxNeverUsedIntervalMs: config.containerMaxNeverUsedIntervalMs,
+      log,
+    });
   }
 
   get globalOutstanding(): number {
@@ -89,8 +109,36 @@ export class StandaloneServer implements ServerCore, RunningServer {
     const addr = this.listener.address();
     this.port = typeof addr === 'object' && addr ? addr.port : this.config.clientPort;
     this.sessions.start();
+    this.containerManager.start();
     this.serving = true;
     this.log.info({ port: this.port, address: this.config.clientPortAddress }, 'listening for clients');
+    await this.startHttpEndpoints();
+  }
+
+  /**
+   * The AdminServer and the Prometheus endpoint. One that cannot listen (its
+   * port taken, say) is logged and left out; the client service goes on.
+   * (ZooKeeper 3.8 in a quorum does the same; a standalone ZooKeeper exits.)
+   */
+  private async startHttpEndpoints(): Promise<void> {
+    if (this.config.adminEnableServer) {
+      const admin = new AdminServer(this.fourLetter, adminServerSettings(this.config), this.log);
+      if (await admin.start()) this.admin = admin;
+    }
+    if (this.config.metricsProviderClassName === PROMETHEUS_METRICS_PROVIDER) {
+      const metrics = new MetricsHttpServer(this.fourLetter, metricsHttpSettings(this.config), this.log);
+      if (await metrics.start()) this.metrics = metrics;
+    }
+  }
+
+  /** The AdminServer's bound port; undefined when it is off or could not start. */
+  get adminPort(): number | undefined {
+    return this.admin?.port;
+  }
+
+  /** The Prometheus endpoint's bound port; undefined when it is off or could not start. */
+  get metricsPort(): number | undefined {
+    return this.metrics?.port;
   }
 
   private accept(socket: Socket): void {
@@ -208,6 +256,7 @@ export class StandaloneServer implements ServerCore, RunningServer {
   async close(): Promise<void> {
     this.serving = false;
     this.listener.close();
+    await this.containerManager.close();
     for (const s of [...this.sessions.all()]) {
       if (s.closing) continue;
       s.closing = true;
@@ -216,6 +265,9 @@ export class StandaloneServer implements ServerCore, RunningServer {
     await this.pipeline.drain();
     this.sessions.stop();
     for (const c of [...this.connections]) c.close();
+    await Promise.all([this.admin?.close(), this.metrics?.close()]);
+    this.admin = undefined;
+    this.metrics = undefined;
     await this.txnLog.close();
     this.log.info('server stopped');
   }

@@ -7,7 +7,13 @@
  * here, so a typo never changes behaviour unnoticed.
  */
 import { readFileSync } from 'node:fs';
-import { defaultServerConfig, type QuorumServerEntry, type ServerConfig } from './server-config.js';
+import {
+  DEFAULT_METRICS_PROVIDER,
+  defaultServerConfig,
+  PROMETHEUS_METRICS_PROVIDER,
+  type QuorumServerEntry,
+  type ServerConfig,
+} from './server-config.js';
 
 /** Every four-letter word `4lw.commands.whitelist=*` enables. */
 export const KNOWN_FOUR_LETTER_WORDS: readonly string[] = Object.freeze([
@@ -26,7 +32,8 @@ dataDir=./data
 clientPort=2181
 clientPortAddress=127.0.0.1
 4lw.commands.whitelist=*
-admin.enableServer=false
+# ZooKeeper's AdminServer (HTTP on port 8080, /commands/<name>), on the loopback address only
+admin.serverAddress=127.0.0.1
 `;
 
 /** Source name used for EMBEDDED_DEFAULT_ZOO_CFG. */
@@ -195,6 +202,13 @@ function decodeJavaInt(value: string): number | 'nan' | 'range' {
   return n < INT_MIN || n > INT_MAX ? 'range' : n;
 }
 
+/** Java Long.parseLong, limited to what a JS number holds exactly. */
+function parseSafeLong(value: string): number | 'nan' | 'range' {
+  if (!/^[+-]?\d+$/.test(value)) return 'nan';
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : 'range';
+}
+
 class EntryReader {
   constructor(
     readonly file: string,
@@ -351,7 +365,10 @@ const HANDLED_KEYS = new Set([
   'globalOutstandingLimit', 'initLimit', 'syncLimit', 'snapCount', 'preAllocSize', 'forceSync',
   'extendedTypesEnabled', 'standaloneEnabled', 'reconfigEnabled', 'admin.enableServer',
   'admin.serverPort', 'admin.serverAddress', 'autopurge.snapRetainCount', 'autopurge.purgeInterval',
-  'clientPortListenBacklog', SUPER_DIGEST_KEY,
+  'clientPortListenBacklog', SUPER_DIGEST_KEY, 'admin.commandURL', 'admin.idleTimeout', 'metricsProvider.className',
+  'metricsProvider.httpHost', 'metricsProvider.httpPort', 'metricsProvider.exportJvmInfo',
+  'enforceQuota', 'znode.container.checkIntervalMs', 'znode.container.maxPerMinute',
+  'znode.container.maxNeverUsedIntervalMs',
 ]);
 
 /** True when the servers list makes this a quorum (ZooKeeper's QuorumPeerConfig.isDistributed). */
@@ -382,7 +399,7 @@ export function parseZooCfg(text: string, sourceName: string): ZooCfgResult {
   const raw = new Map<string, string>();
   for (const [k, e] of byKey) raw.set(k, e.value);
 
-  const config = defaultServerConfig({ source: file, raw });
+  const config = defaultServerConfig({ source: file, raw, initialConfig: text });
 
   // tickTime first: the session timeout defaults derive from it.
   const tick = reader('tickTime');
@@ -481,6 +498,16 @@ export function parseZooCfg(text: string, sourceName: string): ZooCfgResult {
   if (forceSync !== undefined) config.forceSync = forceSync.yesNo();
   const extended = reader('extendedTypesEnabled');
   if (extended !== undefined) config.extendedTypesEnabled = extended.bool();
+  // ZooKeeper reads these as JVM properties; an unknown zoo.cfg key becomes the property
+  // "zookeeper.<key>", so enforceQuota=true works there too, the container keys do not.
+  const enforceQuota = reader('enforceQuota');
+  if (enforceQuota !== undefined) config.enforceQuota = enforceQuota.bool();
+  const containerInterval = reader('znode.container.checkIntervalMs');
+  if (containerInterval !== undefined) config.containerCheckIntervalMs = containerInterval.int(1);
+  const containerRate = reader('znode.container.maxPerMinute');
+  if (containerRate !== undefined) config.containerMaxPerMinute = containerRate.int(1);
+  const neverUsed = reader('znode.container.maxNeverUsedIntervalMs');
+  if (neverUsed !== undefined) config.containerMaxNeverUsedIntervalMs = neverUsed.int(0, parseSafeLong);
   const standalone = reader('standaloneEnabled');
   if (standalone !== undefined) config.standaloneEnabled = standalone.bool();
   const superDigest = reader(SUPER_DIGEST_KEY);
@@ -488,12 +515,36 @@ export function parseZooCfg(text: string, sourceName: string): ZooCfgResult {
   const reconfig = reader('reconfigEnabled');
   if (reconfig !== undefined) config.reconfigEnabled = reconfig.bool();
 
+  // ZooKeeper runs its AdminServer unless admin.enableServer=false.
   const adminEnable = reader('admin.enableServer');
-  if (adminEnable !== undefined) config.adminEnableServer = adminEnable.bool();
+  config.adminEnableServer = adminEnable === undefined ? true : adminEnable.bool();
   const adminPort = reader('admin.serverPort');
   if (adminPort !== undefined) config.adminServerPort = adminPort.port();
   const adminAddress = reader('admin.serverAddress');
   if (adminAddress !== undefined) config.adminServerAddress = adminAddress.nonEmpty();
+  const commandUrl = reader('admin.commandURL');
+  if (commandUrl !== undefined) {
+    const url = commandUrl.nonEmpty();
+    if (!url.startsWith('/') || /[\s?#]/.test(url)) commandUrl.fail(`"${url}" is not a URL path (it must start with "/")`);
+    config.adminCommandUrl = url;
+  }
+  const idle = reader('admin.idleTimeout');
+  if (idle !== undefined) config.adminIdleTimeoutMs = idle.int(0);
+
+  const metricsClass = reader('metricsProvider.className');
+  if (metricsClass !== undefined) {
+    const name = metricsClass.nonEmpty();
+    if (name !== DEFAULT_METRICS_PROVIDER && name !== PROMETHEUS_METRICS_PROVIDER) {
+      metricsClass.fail(`"${name}" is not available (zkts has ${DEFAULT_METRICS_PROVIDER} and ${PROMETHEUS_METRICS_PROVIDER})`);
+    }
+    config.metricsProviderClassName = name;
+  }
+  const metricsHost = reader('metricsProvider.httpHost');
+  if (metricsHost !== undefined) config.metricsProviderHttpHost = metricsHost.nonEmpty();
+  const metricsPort = reader('metricsProvider.httpPort');
+  if (metricsPort !== undefined) config.metricsProviderHttpPort = metricsPort.port();
+  const exportJvm = reader('metricsProvider.exportJvmInfo');
+  if (exportJvm !== undefined) config.metricsProviderExportJvmInfo = exportJvm.bool();
 
   const retain = reader('autopurge.snapRetainCount');
   if (retain !== undefined) {

@@ -6,6 +6,7 @@ import { EventType, KeeperState } from '../protocol/watch-events.js';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from './acl.js';
 import { CONTAINER_OWNER, ownerKind, ttlOwner } from './ephemeral-owner.js';
 import { baseName, parentOf } from './path-validation.js';
+import { QuotaTracker } from './quota.js';
 import { WatchManager, WatchMode, type Watcher, type WatchModeFlag } from './watch-manager.js';
 import { ZNode } from './znode.js';
 
@@ -50,6 +51,8 @@ export class DataTree {
   readonly ttls = new Set<string>();
   readonly dataWatches = new WatchManager();
   readonly childWatches = new WatchManager();
+  /** Quota stats, kept up to date by the txns applied here. */
+  readonly quotas = new QuotaTracker((p) => this.nodes.get(p));
   lastProcessedZxid = 0n;
 
   constructor() {
@@ -222,6 +225,8 @@ export class DataTree {
       this.trackOwner(path, node.ephemeralOwner);
     }
     if (!this.nodes.has('/')) throw new Error('snapshot has no root node');
+    // As ZooKeeper after loading a snapshot: the quota paths and their stats from the tree.
+    this.quotas.rebuild();
     this.lastProcessedZxid = zxid;
   }
 
@@ -334,6 +339,7 @@ export class DataTree {
     parent.children.add(name);
     this.nodes.set(path, node);
     this.trackOwner(path, owner);
+    this.quotas.created(path, parentPath, name, data);
     this.fire(this.dataWatches.trigger(path), EventType.NodeCreated, path, acl);
     this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath, parent.acl);
     return node.stat();
@@ -382,6 +388,7 @@ export class DataTree {
       case 'persistent':
         break;
     }
+    this.quotas.deleted(path, parentPath, baseName(path), node.data);
     const fired = this.dataWatches.trigger(path);
     this.fire(fired, EventType.NodeDeleted, path, node.acl);
     this.fire(this.childWatches.trigger(path, fired), EventType.NodeDeleted, path, node.acl);
@@ -391,10 +398,12 @@ export class DataTree {
   private setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): Stat {
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
+    const before = node.data;
     node.data = data;
     node.version = version;
     node.mzxid = zxid;
     node.mtime = time;
+    this.quotas.dataChanged(path, before, data);
     this.fire(this.dataWatches.trigger(path), EventType.NodeDataChanged, path, node.acl);
     return node.stat();
   }
