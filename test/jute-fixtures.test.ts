@@ -17,6 +17,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { JuteReader } from '../src/protocol/jute-reader.js';
 import { JuteWriter } from '../src/protocol/jute-writer.js';
 import * as R from '../src/protocol/generated/records.js';
+import { frameTxnLog } from '../src/persistence/zk-datadir/txn-log-reader.js';
 import { fixturePath, fixturesDir, haveFixtures, listFixtureFiles, readStream, recordBytes } from './support/fixtures.js';
 
 // ---------------------------------------------------------------------------
@@ -352,16 +353,6 @@ function roundTripTxnEntry(bytes: Buffer, id: string, expected: unknown, check: 
   stats.entries++;
 }
 
-function adler32(buf: Buffer): number {
-  let a = 1;
-  let b = 0;
-  for (let i = 0; i < buf.length; i++) {
-    a = (a + buf[i]!) % 65521;
-    b = (b + a) % 65521;
-  }
-  return (b * 65536 + a) >>> 0;
-}
-
 // ---------------------------------------------------------------------------
 // Client protocol connections.
 
@@ -649,31 +640,19 @@ test('txn logs: FileHeader and every record round-trip', (t) => {
         rt.finish();
       });
 
-      let records = 0;
-      // Records: long checksum, int len, len bytes of entry, byte 0x42; stop at a zero length.
-      let offset = 16;
-      for (let i = 0; ; i++) {
-        if (bytes.length - offset < 12) break;
-        const checksum = bytes.readBigInt64BE(offset);
-        const len = bytes.readInt32BE(offset + 8);
-        if (len === 0) {
-          assert.equal(checksum, 0n, `${rel}@${offset}: zero length with a non-zero checksum`);
-          assert.ok(bytes.subarray(offset).every((b) => b === 0), `${rel}: padding after the last record is all zero`);
-          break;
-        }
+      // Records (long checksum, int len, entry, byte 0x42) up to the zero padding; split by the reader in src.
+      const { frames, end } = frameTxnLog(bytes, rel);
+      assert.ok(end.kind === 'padding' || end.kind === 'eof', `${rel}: records end in a ${end.kind} at ${end.offset}`);
+      if (end.kind === 'padding') assert.ok(end.allZero, `${rel}: padding after the last record is all zero`);
+      frames.forEach((f, i) => {
         total++;
         const id = `${rel}#${i}`;
-        const start = offset;
-        assert.ok(len > 0 && start + 12 + len + 1 <= bytes.length, `${id}: record length ${len} overruns the file`);
-        const entry = bytes.subarray(start + 12, start + 12 + len);
         attempt(outcome, id, () => {
-          assert.equal(checksum, BigInt(adler32(entry)), `${id}: Adler32 checksum`);
-          assert.equal(bytes[start + 12 + len], 0x42, `${id}: end-of-record byte`);
-          roundTripTxnEntry(entry, id, get(decodedJson, 'records', i), check, stats);
+          assert.ok(f.checksumOk, `${id}: Adler32 checksum`);
+          roundTripTxnEntry(f.entry, id, get(decodedJson, 'records', i), check, stats);
         });
-        offset = start + 12 + len + 1;
-        records++;
-      }
+      });
+      const records = frames.length;
       const expectedRecords = get(decodedJson, 'records');
       assert.ok(Array.isArray(expectedRecords), `${rel}.decoded.json has no records`);
       assert.equal(records, expectedRecords.length, `${rel}: record count`);

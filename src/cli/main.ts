@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `zkts` command line: wires the subcommands together, nothing more. */
 import { Command } from 'commander';
+import { registerDumpCommands } from './dump-commands.js';
 import { registerFourLetterCommand } from './four-letter-command.js';
 import { registerStartCommand } from './start-command.js';
 import { zktsVersion } from '../server/version.js';
@@ -14,6 +15,7 @@ program
 
 registerStartCommand(program);
 registerFourLetterCommand(program);
+registerDumpCommands(program);
 program
   .command('version')
   .description('print the zkts version')

@@ -202,6 +202,34 @@ export class DataTree {
     }
   }
 
+  // ---- snapshot loading ----
+
+  /**
+   * Replaces the whole tree with the nodes of a snapshot taken at `zxid`. Each
+   * parent must come before its children (ZooKeeper writes them depth first);
+   * the nodes must have no children yet. Fires no watches.
+   */
+  loadSnapshot(entries: Iterable<readonly [path: string, node: ZNode]>, zxid: bigint): void {
+    this.nodes.clear();
+    this.ephemerals.clear();
+    this.containers.clear();
+    this.ttls.clear();
+    for (const [path, node] of entries) {
+      if (this.nodes.has(path)) throw new Error(`snapshot holds ${path} twice`);
+      if (path !== '/') {
+        const parent = this.nodes.get(parentOf(path));
+        if (!parent) throw new Error(`snapshot node ${path} comes before its parent`);
+        parent.children.add(baseName(path));
+      }
+      this.nodes.set(path, node);
+      this.trackOwner(path, node.ephemeralOwner);
+    }
+    if (!this.nodes.has('/')) throw new Error('snapshot has no root node');
+    // As ZooKeeper after loading a snapshot: the quota paths and their stats from the tree.
+    this.quotas.rebuild();
+    this.lastProcessedZxid = zxid;
+  }
+
   // ---- txn application ----
 
   processTxn(txn: Txn): TxnResult {
@@ -310,6 +338,15 @@ export class DataTree {
     const node = new ZNode(data, acl, zxid, zxid, time, time, 0, 0, 0, owner, zxid);
     parent.children.add(name);
     this.nodes.set(path, node);
+    this.trackOwner(path, owner);
+    this.quotas.created(path, parentPath, name, data);
+    this.fire(this.dataWatches.trigger(path), EventType.NodeCreated, path, acl);
+    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath, parent.acl);
+    return node.stat();
+  }
+
+  /** Files the node under its session, the containers or the TTL nodes, by its stored owner field. */
+  private trackOwner(path: string, owner: bigint): void {
     switch (ownerKind(owner)) {
       case 'container':
         this.containers.add(path);
@@ -326,10 +363,6 @@ export class DataTree {
       case 'persistent':
         break;
     }
-    this.quotas.created(path, parentPath, name, data);
-    this.fire(this.dataWatches.trigger(path), EventType.NodeCreated, path, acl);
-    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath, parent.acl);
-    return node.stat();
   }
 
   private deleteNode(path: string, zxid: bigint): void {
