@@ -100,7 +100,7 @@ export async function runStart(options: StartOptions): Promise<void> {
     process.exit(1);
   });
 
-  const serverPromise: Promise<RunningServer> = startStandaloneServer(config, log);
+  const serverPromise: Promise<RunningServer> = startStandaloneServer(config, log, { durable: true });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) {

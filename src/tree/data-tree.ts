@@ -199,6 +199,40 @@ export class DataTree {
     }
   }
 
+  // ---- snapshots and recovery (src/persistence) ----
+
+  /**
+   * Every node, parents before children (insertion order; a node is only ever
+   * added after its parent). Live: a fuzzy snapshot walks it across turns, and
+   * a Map iterator visits nodes added meanwhile and skips deleted ones.
+   */
+  nodeEntries(): IterableIterator<[string, ZNode]> {
+    return this.nodes.entries();
+  }
+
+  /** Puts a node read from a snapshot in place; finishRestore() links the children. */
+  restoreNode(path: string, n: Omit<ZNode, 'children' | 'stat'>): void {
+    this.nodes.set(path, new ZNode(n.data, n.acl, n.czxid, n.mzxid, n.ctime, n.mtime, n.version, n.cversion, n.aversion, n.ephemeralOwner, n.pzxid));
+  }
+
+  /** Rebuilds children, ephemerals, containers and TTLs from the nodes; returns paths whose parent is missing. */
+  finishRestore(): string[] {
+    const orphans: string[] = [];
+    this.ephemerals.clear();
+    this.containers.clear();
+    this.ttls.clear();
+    for (const node of this.nodes.values()) node.children.clear();
+    if (!this.nodes.has('/')) orphans.push('/');
+    for (const [path, node] of this.nodes) {
+      if (path === '/') continue;
+      const parent = this.nodes.get(parentOf(path));
+      if (parent) parent.children.add(baseName(path));
+      else orphans.push(path);
+      this.indexOwner(path, node.ephemeralOwner);
+    }
+    return orphans;
+  }
+
   // ---- txn application ----
 
   processTxn(txn: Txn): TxnResult {
@@ -298,15 +332,26 @@ export class DataTree {
     const parent = this.nodes.get(parentPath);
     if (!parent) throw new KeeperError(Err.NONODE, path);
     const name = baseName(path);
-    if (parent.children.has(name)) throw new KeeperError(Err.NODEEXISTS, path);
     const cv = parentCVersion === -1 ? parent.cversion + 1 : parentCVersion;
+    // Only when replaying over a fuzzy snapshot can the node exist already (live,
+    // prep rules it out): the parent may have been written before this create,
+    // so its cversion and pzxid still move forward, as in ZooKeeper.
     if (cv > parent.cversion) {
       parent.cversion = cv;
       parent.pzxid = zxid;
     }
+    if (parent.children.has(name)) throw new KeeperError(Err.NODEEXISTS, path);
     const node = new ZNode(data, acl, zxid, zxid, time, time, 0, 0, 0, owner, zxid);
     parent.children.add(name);
     this.nodes.set(path, node);
+    this.indexOwner(path, owner);
+    this.fire(this.dataWatches.trigger(path), EventType.NodeCreated, path, acl);
+    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath, parent.acl);
+    return node.stat();
+  }
+
+  /** Files a node under its kind: container, TTL or its session's ephemerals. */
+  private indexOwner(path: string, owner: bigint): void {
     switch (ownerKind(owner)) {
       case 'container':
         this.containers.add(path);
@@ -323,18 +368,18 @@ export class DataTree {
       case 'persistent':
         break;
     }
-    this.fire(this.dataWatches.trigger(path), EventType.NodeCreated, path, acl);
-    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath, parent.acl);
-    return node.stat();
   }
 
   private deleteNode(path: string, zxid: bigint): void {
     const parentPath = parentOf(path);
     const parent = this.nodes.get(parentPath);
-    const node = this.nodes.get(path);
-    if (!parent || !node) throw new KeeperError(Err.NONODE, path);
-    parent.children.delete(baseName(path));
+    if (!parent) throw new KeeperError(Err.NONODE, path);
+    // As in ZooKeeper, the parent's pzxid moves even if the node is gone: replaying
+    // over a fuzzy snapshot, the node may have been deleted before it was written.
     if (zxid > parent.pzxid) parent.pzxid = zxid;
+    const node = this.nodes.get(path);
+    if (!node) throw new KeeperError(Err.NONODE, path);
+    parent.children.delete(baseName(path));
     this.nodes.delete(path);
     const owner = node.ephemeralOwner;
     switch (ownerKind(owner)) {

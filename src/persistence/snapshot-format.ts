@@ -1,0 +1,85 @@
+import { ACL, StatPersisted } from '../protocol/generated/records.js';
+import { JuteDecodeError, JuteReader } from '../protocol/jute-reader.js';
+import type { JuteWriter } from '../protocol/jute-writer.js';
+
+/**
+ * One znode as a snapshot holds it: what ZooKeeper's snapshot holds per node
+ * (data, ACL, StatPersisted). Children are not stored: they follow from the
+ * paths. zkts's ZNode has this shape, so the live tree is written directly.
+ */
+export interface StoredNode {
+  data: Buffer | null;
+  acl: ACL[];
+  czxid: bigint;
+  mzxid: bigint;
+  ctime: bigint;
+  mtime: bigint;
+  version: number;
+  /** ZooKeeper's stored form: creates of children. */
+  cversion: number;
+  aversion: number;
+  ephemeralOwner: bigint;
+  pzxid: bigint;
+}
+
+/**
+ * A snapshot chunk is node records back to back, each jute-encoded:
+ *   ustring path, buffer data, vector<ACL> acl, StatPersisted stat
+ */
+export function encodeNodeRecord(w: JuteWriter, path: string, n: StoredNode): void {
+  w.writeString(path);
+  w.writeBuffer(n.data);
+  w.writeInt(n.acl.length);
+  for (const a of n.acl) ACL.encode(w, a);
+  StatPersisted.encode(w, n);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Decodes chunks into nodes. Identical ACL lists (nearly all of them, in most
+ * trees) decode to one shared array, as ZooKeeper's ACL cache shares them, and
+ * node data is copied out so the chunk buffer is not kept alive by it.
+ */
+export class NodeRecordDecoder {
+  private readonly acls = new Map<string, ACL[]>();
+
+  decodeChunk(bytes: Buffer, expectedNodes: number, onNode: (path: string, node: StoredNode) => void): void {
+    const r = new JuteReader(bytes);
+    for (let i = 0; i < expectedNodes; i++) {
+      const path = r.readString();
+      if (path === null || !path.startsWith('/')) throw new JuteDecodeError(`bad node path ${JSON.stringify(path)} in snapshot chunk`);
+      const raw = r.readBuffer();
+      const data = raw === null ? null : raw.length === 0 ? EMPTY : Buffer.from(raw);
+      const aclStart = r.offset;
+      const count = r.readVectorLength(12);
+      if (count < 0) throw new JuteDecodeError(`null ACL list for ${path}`);
+      const acl: ACL[] = [];
+      for (let k = 0; k < count; k++) acl.push(ACL.decode(r));
+      const key = bytes.toString('latin1', aclStart, r.offset);
+      let shared = this.acls.get(key);
+      if (!shared) this.acls.set(key, (shared = acl));
+      const stat = StatPersisted.decode(r);
+      onNode(path, { data, acl: shared, ...stat });
+    }
+    if (r.remaining() !== 0) throw new JuteDecodeError(`${r.remaining()} stray bytes after ${expectedNodes} nodes in snapshot chunk`);
+  }
+}
+
+/** Sessions and their timeouts: int count, then (long id, int timeout) each. */
+export function encodeSessions(w: JuteWriter, sessions: ReadonlyMap<bigint, number>): void {
+  w.writeInt(sessions.size);
+  for (const [id, timeout] of sessions) {
+    w.writeLong(id);
+    w.writeInt(timeout);
+  }
+}
+
+export function decodeSessions(bytes: Buffer): Map<bigint, number> {
+  const r = new JuteReader(bytes);
+  const n = r.readVectorLength(12);
+  const out = new Map<bigint, number>();
+  for (let i = 0; i < n; i++) out.set(r.readLong(), r.readInt());
+  if (r.remaining() !== 0) throw new JuteDecodeError(`${r.remaining()} stray bytes after ${n} sessions`);
+  return out;
+}
