@@ -5,7 +5,7 @@ import { RecoveryError } from './recovery-error.js';
 import { decodeStoredTxn } from './txn-codec.js';
 import { followsDirectly, hex } from './zxid.js';
 
-interface TxnRow {
+export interface TxnRow {
   zxid: bigint;
   txn: Buffer;
   crc: bigint;
@@ -28,6 +28,8 @@ export interface ReplayOutcome {
 
 /** Checks one row; returns the txn or why it is unusable. */
 function checkRow(row: TxnRow): Txn | string {
+  // A damaged page can hand back anything, NULLs included.
+  if (!Buffer.isBuffer(row.txn) || typeof row.crc !== 'bigint' || typeof row.zxid !== 'bigint') return 'malformed row';
   if (checksum(row.txn) !== Number(row.crc)) return 'checksum mismatch';
   let txn: Txn;
   try {
@@ -37,6 +39,11 @@ function checkRow(row: TxnRow): Txn | string {
   }
   if (txn.hdr.zxid !== row.zxid) return `row key ${hex(row.zxid)} holds txn ${hex(txn.hdr.zxid)}`;
   return txn;
+}
+
+/** Whether a row holds a well-formed txn under its own zxid and checksum. */
+export function isSoundRow(row: TxnRow): boolean {
+  return typeof checkRow(row) !== 'string';
 }
 
 /**

@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { isSqliteError, intactTxnsAfter, replayLog, type BadTail } from './log-replay.js';
+import { isSoundRow, isSqliteError, intactTxnsAfter, replayLog, type BadTail } from './log-replay.js';
 import { moveAside } from './move-aside.js';
 import type { RecoverableTree } from './recoverable-tree.js';
 import { RecoveryError } from './recovery-error.js';
 import { SessionTable } from './session-table.js';
 import { BadSnapshotError, listSnapshots, loadSnapshot, type LoadedSnapshot, type SnapshotInfo } from './snapshot-reader.js';
-import { claimStoreFile, configureConnection, LOG_SCHEMA, SNAPSHOT_SCHEMA, StoreFormatError } from './sqlite-schema.js';
+import { APPLICATION_ID, claimStoreFile, configureConnection, LOG_SCHEMA, SNAPSHOT_SCHEMA, StoreFormatError } from './sqlite-schema.js';
 import type { StoreLayout } from './store-layout.js';
 import { hex } from './zxid.js';
 
@@ -43,6 +43,33 @@ function openStoreFile(file: string, schema: string): Database.Database {
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/**
+ * Opens a txn log SQLite calls malformed (a truncated file, typically) so that
+ * the txns before the damage can still be read: SQLite refuses a file shorter
+ * than its header says unless writable_schema is on, which needs unsafe mode.
+ * Nothing is written through this connection.
+ */
+function openDamagedLog(file: string, cause: Error & { code: string }): Database.Database {
+  const refuse = (why: string): RecoveryError =>
+    new RecoveryError(
+      `the txn log ${file} cannot be read (${why}); refusing to start. ` +
+        'Restore it from a backup, or move it aside to start from the newest snapshot alone (writes after it are lost)',
+    );
+  if (cause.code !== 'SQLITE_CORRUPT') throw refuse(`${cause.code}: ${cause.message}`);
+  const db = new Database(file);
+  try {
+    db.unsafeMode(true);
+    db.pragma('writable_schema = ON');
+    db.defaultSafeIntegers(true);
+    if (Number(db.pragma('application_id', { simple: true })) !== APPLICATION_ID) throw refuse('not a zkts store');
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof RecoveryError) throw err;
+    throw refuse(`${cause.code}: ${cause.message}; ${message(err)}`);
   }
 }
 
@@ -87,14 +114,18 @@ function loadNewestSnapshot<T extends RecoverableTree>(
  */
 function salvageLog(db: Database.Database, layout: StoreLayout, from: bigint, through: bigint, log: Logger): void {
   type Row = { zxid: bigint; txn: Buffer; crc: bigint };
-  let rows: Row[];
+  const select = db.prepare('SELECT zxid, txn, crc FROM txns WHERE zxid > ? AND zxid <= ? ORDER BY zxid');
+  // Replay just read these, so they are sound.
+  const recent = (select.all(from, through) as Row[]).filter((r) => isSoundRow(r));
+  let older: Row[] = [];
   try {
-    // Older txns too, if readable: they let recovery fall back to an older snapshot.
-    rows = db.prepare('SELECT zxid, txn, crc FROM txns WHERE zxid <= ? ORDER BY zxid').all(through) as Row[];
+    // Older txns too, if every one is sound: they let recovery fall back to an older snapshot.
+    const candidates = select.all(-1n << 63n, from) as Row[];
+    if (candidates.every((r) => isSoundRow(r))) older = candidates;
   } catch (err) {
     if (!isSqliteError(err)) throw err;
-    rows = db.prepare('SELECT zxid, txn, crc FROM txns WHERE zxid > ? AND zxid <= ? ORDER BY zxid').all(from, through) as Row[];
   }
+  const rows = older.concat(recent);
   db.close();
   const fresh = `${layout.logFile}.salvage`;
   for (const extra of ['', '-wal', '-shm']) rmSync(fresh + extra, { force: true });
@@ -130,14 +161,13 @@ export function recoverStore<T extends RecoverableTree>(layout: StoreLayout, new
   const startZxid = snap ? snap.info.zxid : 0n;
 
   let db: Database.Database;
+  let damaged: string | undefined;
   try {
     db = openStoreFile(layout.logFile, LOG_SCHEMA);
   } catch (err) {
     if (err instanceof StoreFormatError || !isSqliteError(err)) throw err;
-    throw new RecoveryError(
-      `the txn log ${layout.logFile} cannot be read (${message(err)}); refusing to start. ` +
-        'Restore it from a backup, or move it aside to start from the newest snapshot alone (writes after it are lost)',
-    );
+    damaged = `${err.code}: ${err.message}`;
+    db = openDamagedLog(layout.logFile, err);
   }
   const outcome = replayLog(db, startZxid, (txn) => {
     tree.processTxn(txn);
@@ -145,7 +175,11 @@ export function recoverStore<T extends RecoverableTree>(layout: StoreLayout, new
   });
   let droppedTail: RecoveryReport['droppedTail'] = null;
   if (outcome.badTail) {
-    droppedTail = dropBadTail(db, layout, outcome.badTail, startZxid, outcome.lastZxid, log);
+    droppedTail = dropBadTail(db, damaged !== undefined, layout, outcome.badTail, startZxid, outcome.lastZxid, log);
+  } else if (damaged) {
+    // Every txn read back fine, but the file itself is damaged: write a sound one.
+    salvageLog(db, layout, startZxid, outcome.lastZxid, log);
+    droppedTail = { fromZxid: undefined, rows: undefined, reason: damaged };
   }
   if (db.open) db.close();
 
@@ -160,8 +194,16 @@ export function recoverStore<T extends RecoverableTree>(layout: StoreLayout, new
   return { tree, sessions: sessions.sessions, report };
 }
 
+class DamagedFile extends Error {}
+
+/**
+ * The log ends early: drops the bad rows if that is safe (no intact txn after
+ * them), by deleting them or, when the file itself is damaged, by rewriting it.
+ */
 function dropBadTail(
   db: Database.Database,
+  /** The file is damaged: never write through this connection. */
+  damagedFile: boolean,
   layout: StoreLayout,
   bad: BadTail,
   startZxid: bigint,
@@ -184,6 +226,7 @@ function dropBadTail(
       );
     }
     try {
+      if (damagedFile) throw new DamagedFile();
       const rows = db.prepare('DELETE FROM txns WHERE zxid >= ?').run(bad.zxid).changes;
       log.warn(
         { file: layout.logFile, recoveredTo: hex(lastGood), dropped: rows, from: hex(bad.zxid), reason: bad.reason },
@@ -191,7 +234,7 @@ function dropBadTail(
       );
       return { fromZxid: bad.zxid, rows, reason: bad.reason };
     } catch (err) {
-      if (!isSqliteError(err)) throw err;
+      if (!isSqliteError(err) && !(err instanceof DamagedFile)) throw err;
     }
   }
   log.warn({ file: layout.logFile, recoveredTo: hex(lastGood), reason: bad.reason }, 'txn log cannot be read past this zxid; recovering to it');
