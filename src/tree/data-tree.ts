@@ -221,7 +221,7 @@ export class DataTree {
     this.ephemerals.clear();
     this.containers.clear();
     this.ttls.clear();
-    for (const node of this.nodes.values()) node.children.clear();
+    for (const node of this.nodes.values()) if (node.children.size > 0) node.children.clear();
     if (!this.nodes.has('/')) orphans.push('/');
     for (const [path, node] of this.nodes) {
       if (path === '/') continue;
