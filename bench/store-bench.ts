@@ -8,13 +8,15 @@
  *                                                        in-process recovery, and spawn-to-first-read of `zkts start`
  *   node dist/bench/store-bench.js snapshot [N]        worst stall while a fuzzy snapshot of N znodes (default 1000000)
  *                                                        is written under read and write load
+ *   node dist/bench/store-bench.js recovery-zk [N ...] the same restart on Apache ZooKeeper 3.8 (Debian package)
  *   node dist/bench/store-bench.js all
  *
  * Every loop is bounded in count and time; servers listen on 127.0.0.1 only and
  * child processes are stopped by pid. Stores go to a temp dir (ZKTS_BENCH_DIR to
  * choose one), removed at the end.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,7 +39,7 @@ import { defaultServerConfig, type ServerConfig } from '../src/server/server-con
 import { StandaloneServer, startStandaloneServer, storeSettings } from '../src/server/standalone-server.js';
 import type { TxnLog } from '../src/server/txn-log.js';
 import { DataTree } from '../src/tree/data-tree.js';
-import { RawClient } from '../test/support/raw-client.js';
+import { MultiRequestBody, RawClient, type MultiOp } from '../test/support/raw-client.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 const OPEN_ACL: ACL[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
@@ -327,6 +329,112 @@ async function benchSnapshot(n: number): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** A free port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Connects and reads /g0 until it answers; returns ms since `t0`. */
+async function untilFirstRead(port: number, t0: number, child: ChildProcess, timeoutMs: number): Promise<number> {
+  for (let i = 0; i < 100_000 && performance.now() - t0 < timeoutMs; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
+    try {
+      const c = await RawClient.connect(port, { timeout: 30_000 }, 1000);
+      try {
+        const r = await c.getData('/g0', false);
+        if (r.err === 0) return performance.now() - t0;
+      } finally {
+        c.close();
+      }
+    } catch {
+      // not up yet
+    }
+    await sleep(20);
+  }
+  throw new Error('no first read in time');
+}
+
+async function stopByPid(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const done = new Promise((r) => child.once('exit', r));
+  process.kill(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 30_000);
+  await done;
+  clearTimeout(timer);
+}
+
+/**
+ * The same restart on Apache ZooKeeper 3.8 (Debian package): the same tree is
+ * written through the client port, the server restarted once (it snapshots at
+ * every start), and the next start timed from spawn to the first read.
+ */
+async function benchRecoveryZooKeeper(sizes: number[]): Promise<void> {
+  const zkServer = '/usr/share/zookeeper/bin/zkServer.sh';
+  out('== recovery, Apache ZooKeeper 3.8', 'same tree: snapshot + 10000 txns, then timed restart');
+  for (const n of sizes) {
+    const dir = freshDir(`zookeeper-${n}`);
+    const port = await freePort();
+    const cfg = join(dir, 'zoo.cfg');
+    writeFileSync(cfg, `tickTime=2000\ndataDir=${dir}\nclientPort=${port}\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\nmaxClientCnxns=0\n`);
+    const start = (): ChildProcess => {
+      const env: NodeJS.ProcessEnv = { ...process.env, SERVER_JVMFLAGS: '-Xmx6g', ZOO_LOG_DIR: dir };
+      delete env['ZOO_NOEXEC'];
+      return spawn(zkServer, ['start-foreground', cfg], { stdio: ['ignore', 'ignore', 'ignore'], env, cwd: dir });
+    };
+    let child = start();
+    try {
+      const t0 = performance.now();
+      const c = await (async () => {
+        for (let i = 0; i < 1000; i++) {
+          try {
+            return await RawClient.connect(port, { timeout: 30_000 }, 1000);
+          } catch {
+            await sleep(100);
+          }
+        }
+        throw new Error('ZooKeeper did not come up');
+      })();
+      const data = Buffer.from('znode-data-32-bytes-znode-data-3');
+      const groups = Math.ceil(n / 1000);
+      for (let g = 0; g < groups; g += 10) {
+        const batch: Promise<unknown>[] = [];
+        for (let k = g; k < Math.min(groups, g + 10); k++) {
+          const ops: MultiOp[] = [{ type: 1, req: { path: `/g${k}`, data, acl: OPEN_ACL, flags: 0 } }];
+          for (let i = 0; i < 999 && k * 1000 + i + 1 < n; i++) ops.push({ type: 1, req: { path: `/g${k}/n${i}`, data, acl: OPEN_ACL, flags: 0 } });
+          batch.push(c.request(14, MultiRequestBody, ops, { timeoutMs: 60_000 }).then((r) => r.err === 0 || Promise.reject(new Error(`multi ${r.err}`))));
+        }
+        await Promise.all(batch);
+      }
+      for (let i = 0; i < 10_000; i += 500) {
+        const batch: Promise<unknown>[] = [];
+        for (let k = i; k < i + 500; k++) batch.push(c.setData(`/g${k % groups}`, Buffer.from(`after ${k}`)));
+        await Promise.all(batch);
+      }
+      c.close();
+      out(`ZooKeeper, ${n}: built in`, `${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      await stopByPid(child);
+      // This start replays the log and writes a snapshot; the next one is the timed one.
+      child = start();
+      await untilFirstRead(port, performance.now(), child, 300_000);
+      await stopByPid(child);
+      const t1 = performance.now();
+      child = start();
+      out(`ZooKeeper, ${n}: start to first read`, `${Math.round(await untilFirstRead(port, t1, child, 300_000))} ms`);
+    } finally {
+      await stopByPid(child);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const [what = 'all', ...args] = process.argv.slice(2);
   const sizes = args.map(Number).filter((x) => x > 0);
@@ -335,6 +443,7 @@ async function main(): Promise<void> {
     if (what === 'commit' || what === 'all') await benchCommit();
     if (what === 'recovery' || what === 'all') await benchRecovery(sizes.length > 0 ? sizes : [200_000, 1_000_000]);
     if (what === 'snapshot' || what === 'all') await benchSnapshot(sizes[0] ?? 1_000_000);
+    if (what === 'recovery-zk' || what === 'all') await benchRecoveryZooKeeper(sizes.length > 0 ? sizes : [200_000, 1_000_000]);
   } finally {
     if (!process.env['ZKTS_BENCH_DIR']) rmSync(root, { recursive: true, force: true });
   }

@@ -36,6 +36,18 @@ export function encodeNodeRecord(w: JuteWriter, path: string, n: StoredNode): vo
 
 const EMPTY = Buffer.alloc(0);
 
+/** A jute buffer copied out of the chunk (one allocation, no intermediate view). */
+function readOwnedBuffer(r: JuteReader): Buffer | null {
+  const len = r.readInt();
+  if (len === -1) return null;
+  if (len < -1 || len > r.remaining()) throw new JuteDecodeError(`bad data length ${len} at offset ${r.offset - 4}`);
+  if (len === 0) return EMPTY;
+  const out = Buffer.allocUnsafe(len);
+  r.buf.copy(out, 0, r.offset, r.offset + len);
+  r.offset += len;
+  return out;
+}
+
 /** Steps over a length-prefixed string or buffer. */
 function skipBytes(r: JuteReader): void {
   const len = r.readInt();
@@ -59,8 +71,7 @@ export class NodeRecordDecoder {
     for (let i = 0; i < expectedNodes; i++) {
       const path = r.readString();
       if (path === null || path.charCodeAt(0) !== 0x2f) throw new JuteDecodeError(`bad node path ${JSON.stringify(path)} in snapshot chunk`);
-      const raw = r.readBuffer();
-      const data = raw === null ? null : raw.length === 0 ? EMPTY : Buffer.from(raw);
+      const data = readOwnedBuffer(r);
       const acl = this.readAcl(r);
       onNode(path, {
         data,
