@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createLogger } from '../src/server/logger.js';
 import { defaultServerConfig, type ServerConfig } from '../src/server/server-config.js';
-import { startStandaloneServer, type RunningServer } from '../src/server/standalone-server.js';
+import { StandaloneServer, startStandaloneServer, type RunningServer } from '../src/server/standalone-server.js';
+import type { TxnLog } from '../src/server/txn-log.js';
+import { DataTree } from '../src/tree/data-tree.js';
 import { RecoveryError } from '../src/persistence/recovery-error.js';
 import { storeLayout } from '../src/persistence/store-layout.js';
 import { Stat } from '../src/protocol/generated/records.js';
@@ -125,6 +127,37 @@ describe('durable standalone server', () => {
       const c = await connect(s.port);
       assert.equal((await c.create('/x')).err, 0);
       await stop(s);
+    }
+  });
+
+  it('a txn log that fails stops the server: nothing is acknowledged and shutting down does not hang', async () => {
+    let appends = 0;
+    const failing: TxnLog = {
+      append: () => {
+        appends++;
+        return Promise.reject(new Error('disk full'));
+      },
+      close: () => Promise.resolve(),
+    };
+    const server = new StandaloneServer(defaultServerConfig({ clientPort: 0 }), createLogger({ level: 'silent' }), {
+      tree: new DataTree(),
+      txnLog: failing,
+      sessions: new Map(),
+    });
+    await server.listen();
+    const saved = process.exitCode;
+    try {
+      const c = await RawClient.open(server.port);
+      clients.push(c);
+      // The handshake's createSession txn cannot be logged: no session, the connection goes.
+      await assert.rejects(c.handshake({ timeout: 4000 }, 2000));
+      await c.waitClosed(3000);
+      assert.equal(process.exitCode, 1);
+      assert.ok(appends >= 1);
+      await server.close();
+      assert.equal(server.serving, false);
+    } finally {
+      process.exitCode = saved;
     }
   });
 
