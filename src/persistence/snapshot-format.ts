@@ -1,4 +1,5 @@
-import { ACL, StatPersisted } from '../protocol/generated/records.js';
+import { endianness } from 'node:os';
+import { ACL } from '../protocol/generated/records.js';
 import { JuteDecodeError, JuteReader } from '../protocol/jute-reader.js';
 import type { JuteWriter } from '../protocol/jute-writer.js';
 
@@ -31,7 +32,29 @@ export function encodeNodeRecord(w: JuteWriter, path: string, n: StoredNode): vo
   w.writeBuffer(n.data);
   w.writeInt(n.acl.length);
   for (const a of n.acl) ACL.encode(w, a);
-  StatPersisted.encode(w, n);
+  // StatPersisted, field by field as its jute record orders them, with longs
+  // written without BigInt arithmetic: a snapshot writes millions of them, and
+  // the garbage would mean young-generation GCs while requests wait.
+  writeLongNoAlloc(w, n.czxid);
+  writeLongNoAlloc(w, n.mzxid);
+  writeLongNoAlloc(w, n.ctime);
+  writeLongNoAlloc(w, n.mtime);
+  w.writeInt(n.version);
+  w.writeInt(n.cversion);
+  w.writeInt(n.aversion);
+  writeLongNoAlloc(w, n.ephemeralOwner);
+  writeLongNoAlloc(w, n.pzxid);
+}
+
+const scratch64 = new BigInt64Array(1);
+const scratch32 = new Int32Array(scratch64.buffer);
+const [LOW, HIGH] = endianness() === 'LE' ? [0, 1] : [1, 0];
+
+/** A jute long as two ints, split through a typed array rather than with BigInt operators. */
+function writeLongNoAlloc(w: JuteWriter, v: bigint): void {
+  scratch64[0] = v;
+  w.writeInt(scratch32[HIGH] as number);
+  w.writeInt(scratch32[LOW] as number);
 }
 
 const EMPTY = Buffer.alloc(0);
