@@ -4,8 +4,10 @@
  * zxids go on from the store.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { createLogger } from '../src/server/logger.js';
 import { defaultServerConfig, type ServerConfig } from '../src/server/server-config.js';
@@ -167,5 +169,21 @@ describe('durable standalone server', () => {
     mkdirSync(layout.logDir, { recursive: true });
     writeFileSync(layout.logFile, Buffer.alloc(8192, 0x41));
     await assert.rejects(start(dir), (err: unknown) => err instanceof RecoveryError && /cannot be read/.test(err.message));
+  });
+
+  it('zkts start on a store it cannot recover exits 1 and says why on stderr', async () => {
+    const dir = newDir();
+    const layout = storeLayout(dir);
+    mkdirSync(layout.logDir, { recursive: true });
+    writeFileSync(layout.logFile, Buffer.alloc(8192, 0x41));
+    const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+    const child = spawn(process.execPath, [main, 'start', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    clearTimeout(timer);
+    assert.equal(code, 1);
+    assert.match(stderr, /^zkts: the txn log .*txnlog\.db cannot be read .*refusing to start/m);
   });
 });

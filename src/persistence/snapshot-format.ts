@@ -50,6 +50,25 @@ const scratch64 = new BigInt64Array(1);
 const scratch32 = new Int32Array(scratch64.buffer);
 const [LOW, HIGH] = endianness() === 'LE' ? [0, 1] : [1, 0];
 
+const ZERO = 0n;
+
+/**
+ * Reads a jute long, handing back `same` when the value equals it, and making
+ * any other value with one allocation (through a typed array, where
+ * readBigInt64BE makes several): a 1M-node snapshot holds 6M longs.
+ */
+function readLongReusing(r: JuteReader, same: bigint): bigint {
+  const hi = r.readInt();
+  const lo = r.readInt();
+  if (hi === 0 && lo === 0) return ZERO;
+  // Compared as int halves: building a BigInt to compare would be the very allocation saved.
+  scratch64[0] = same;
+  if (scratch32[HIGH] === hi && scratch32[LOW] === lo) return same;
+  scratch32[HIGH] = hi;
+  scratch32[LOW] = lo;
+  return scratch64[0] as bigint;
+}
+
 /** A jute long as two ints, split through a typed array rather than with BigInt operators. */
 function writeLongNoAlloc(w: JuteWriter, v: bigint): void {
   scratch64[0] = v;
@@ -96,19 +115,18 @@ export class NodeRecordDecoder {
       if (path === null || path.charCodeAt(0) !== 0x2f) throw new JuteDecodeError(`bad node path ${JSON.stringify(path)} in snapshot chunk`);
       const data = readOwnedBuffer(r);
       const acl = this.readAcl(r);
-      onNode(path, {
-        data,
-        acl,
-        czxid: r.readLong(),
-        mzxid: r.readLong(),
-        ctime: r.readLong(),
-        mtime: r.readLong(),
-        version: r.readInt(),
-        cversion: r.readInt(),
-        aversion: r.readInt(),
-        ephemeralOwner: r.readLong(),
-        pzxid: r.readLong(),
-      });
+      // Most nodes repeat values across their stat (mzxid = pzxid = czxid for a
+      // node never changed, mtime = ctime) and have no owner: one BigInt serves.
+      const czxid = readLongReusing(r, ZERO);
+      const mzxid = readLongReusing(r, czxid);
+      const ctime = readLongReusing(r, ZERO);
+      const mtime = readLongReusing(r, ctime);
+      const version = r.readInt();
+      const cversion = r.readInt();
+      const aversion = r.readInt();
+      const ephemeralOwner = readLongReusing(r, ZERO);
+      const pzxid = readLongReusing(r, mzxid);
+      onNode(path, { data, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid });
     }
     if (r.remaining() !== 0) throw new JuteDecodeError(`${r.remaining()} stray bytes after ${expectedNodes} nodes in snapshot chunk`);
   }
