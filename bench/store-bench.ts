@@ -44,6 +44,8 @@ import { MultiRequestBody, RawClient, type MultiOp } from '../test/support/raw-c
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 const OPEN_ACL: ACL[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 const silent = createLogger({ level: 'silent' });
+/** Timed restarts per store: the machine is shared, so the least disturbed run is reported with the rest. */
+const RESTARTS = 3;
 const root = process.env['ZKTS_BENCH_DIR'] ?? mkdtempSync(join(tmpdir(), 'zkts-store-bench-'));
 
 function out(label: string, value: unknown): void {
@@ -303,7 +305,9 @@ async function benchRecovery(sizes: number[]): Promise<void> {
     const openMs = performance.now() - r0;
     out(`store of ${n}: in-process recovery`, `${Math.round(opened.report.ms)} ms (snapshot load ${Math.round(opened.report.snapshot?.ms ?? 0)} ms, ${opened.report.replayed} txns replayed; open with writers ${Math.round(openMs)} ms)`);
     await opened.store.close();
-    out(`store of ${n}: zkts start to first read`, `${Math.round(await firstReadMs(dir))} ms`);
+    const runs: number[] = [];
+    for (let i = 0; i < RESTARTS; i++) runs.push(Math.round(await firstReadMs(dir)));
+    out(`store of ${n}: zkts start to first read`, `min ${Math.min(...runs)} ms (runs: ${runs.join(', ')} ms)`);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -425,9 +429,14 @@ async function benchRecoveryZooKeeper(sizes: number[]): Promise<void> {
       child = start();
       await untilFirstRead(port, performance.now(), child, 300_000);
       await stopByPid(child);
-      const t1 = performance.now();
-      child = start();
-      out(`ZooKeeper, ${n}: start to first read`, `${Math.round(await untilFirstRead(port, t1, child, 300_000))} ms`);
+      const runs: number[] = [];
+      for (let i = 0; i < RESTARTS; i++) {
+        const t1 = performance.now();
+        child = start();
+        runs.push(Math.round(await untilFirstRead(port, t1, child, 300_000)));
+        await stopByPid(child);
+      }
+      out(`ZooKeeper, ${n}: start to first read`, `min ${Math.min(...runs)} ms (runs: ${runs.join(', ')} ms)`);
     } finally {
       await stopByPid(child);
       rmSync(dir, { recursive: true, force: true });
