@@ -65,10 +65,19 @@ export class DurableStore implements TxnLog {
   }
 
   /** Recovers the store in dataDir/dataLogDir (creating it if new) and opens it for writing. */
-  static async open<T extends RecoverableTree>(settings: StoreSettings, newTree: () => T, log: Logger): Promise<OpenedStore<T>> {
+  static async open<T extends RecoverableTree>(
+    settings: StoreSettings,
+    newTree: () => T,
+    log: Logger,
+    /** Sessions of the tree newTree() gives, used only when the store is new (an import). */
+    newSessions?: ReadonlyMap<bigint, number>,
+  ): Promise<OpenedStore<T>> {
     const layout = storeLayout(settings.dataDir, settings.dataLogDir);
     ensureStoreDirs(layout);
-    const { tree, sessions, report } = recoverStore(layout, newTree, log);
+    const recovered = recoverStore(layout, newTree, log);
+    const { tree, report } = recovered;
+    const isNew = report.snapshot === null && report.replayed === 0 && report.skippedSnapshots.length === 0;
+    const sessions = isNew && newSessions ? new Map(newSessions) : recovered.sessions;
     log.info(
       {
         logFile: layout.logFile,
