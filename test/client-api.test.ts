@@ -38,6 +38,8 @@ const Op = { auth: 100, sasl: 102, getACL: 6, setACL: 7, addWatch: 106, checkWat
 const Err = { OK: 0, MARSHALLING: -5, NO_AUTH: -102, INVALID_ACL: -114, AUTH_FAILED: -115, NO_WATCHER: -121 } as const;
 const Ev = { NodeCreated: 1, NodeDeleted: 2, NodeDataChanged: 3, NodeChildrenChanged: 4 } as const;
 const AUTH_XID = -4;
+/** READ | CREATE: no DELETE. */
+const Perms_READ_CREATE = 5;
 const SUPER = 'super:secret';
 /** The zoo.cfg lines the oracle must run with. */
 export const ORACLE_CFG = `DigestAuthenticationProvider.superDigest=${digestId(SUPER)}`;
@@ -185,6 +187,13 @@ describe('ACLs', () => {
     ok(await c.create(outside, { acl: [{ perms: 1, id: { scheme: 'ip', id: '10.0.0.0/8' } }] }), 'create outside');
     ok(await c.getData(inside), 'read inside');
     assert.equal((await c.getData(outside)).err, Err.NO_AUTH);
+  });
+
+  test('delete checks the parent\'s DELETE permission before looking for the node', async () => {
+    const owner = await client();
+    const path = fresh('nodelete');
+    ok(await owner.create(path, { acl: [{ perms: Perms_READ_CREATE, id: { scheme: 'world', id: 'anyone' } }] }), 'create');
+    assert.equal((await owner.delete(`${path}/missing`)).err, Err.NO_AUTH);
   });
 
   test('getACL without ADMIN shows digest ids as user:x; with ADMIN in full', async () => {

@@ -109,8 +109,9 @@ function parentForDelete(path: string, ctx: PrepContext): string {
 
 function prepDelete(path: string, version: number, view: ChangeSet, ctx: PrepContext): TxnBody {
   const parent = record(view, parentForDelete(path, ctx));
-  const node = record(view, path);
+  // ZooKeeper checks the parent's DELETE permission before it looks for the node.
   checkAcl(parent.acl, Perms.DELETE, ctx, path);
+  const node = record(view, path);
   nextVersion(node.version, version, path);
   if (node.childCount > 0) throw new KeeperError(Err.NOTEMPTY, path);
   view.add({ ...parent, zxid: ctx.zxid, childCount: parent.childCount - 1 });
