@@ -32,7 +32,7 @@ import { createLogger } from '../src/server/logger.js';
 import { defaultServerConfig } from '../src/server/server-config.js';
 import { type RunningServer, startStandaloneServer } from '../src/server/standalone-server.js';
 import { digestId } from '../src/tree/acl.js';
-import { decodeExact, OPEN_ACL, RawClient, type Reply } from './support/raw-client.js';
+import { decodeExact, MultiRequestBody, OPEN_ACL, RawClient, type Reply } from './support/raw-client.js';
 
 const Op = { auth: 100, sasl: 102, getACL: 6, setACL: 7, addWatch: 106, checkWatches: 17, removeWatches: 18, whoAmI: 107, getEphemerals: 103, setWatches2: 105 } as const;
 const Err = { OK: 0, MARSHALLING: -5, NO_AUTH: -102, INVALID_ACL: -114, AUTH_FAILED: -115, NO_WATCHER: -121 } as const;
@@ -221,6 +221,21 @@ describe('ACLs', () => {
     ok(await c.create(p2), 'create');
     assert.equal((await c.request(Op.setACL, SetACLRequest, { path: p2, acl: OPEN_ACL, version: 3 })).err, -103);
     ok(await c.request(Op.setACL, SetACLRequest, { path: p2, acl: OPEN_ACL, version: 0 }), 'setACL v0');
+  });
+});
+
+describe('multi', () => {
+  test('a create or delete op with a null path fails the whole multi as MarshallingError; nothing applies', async () => {
+    const c = await client();
+    const path = fresh('nullmulti');
+    for (const bad of [
+      { type: 1 as const, req: { path: null, data: Buffer.alloc(0), acl: OPEN_ACL, flags: 0 } },
+      { type: 2 as const, req: { path: null, version: -1 } },
+    ]) {
+      const r = await c.request(14, MultiRequestBody, [{ type: 1, req: { path, data: Buffer.alloc(0), acl: OPEN_ACL, flags: 0 } }, bad]);
+      assert.equal(r.err, Err.MARSHALLING, `op type ${bad.type}`);
+      assert.equal((await c.exists(path)).err, -101, 'the first op did not apply');
+    }
   });
 });
 

@@ -44,6 +44,12 @@ export class KeeperError extends Error {
   }
 }
 
+/**
+ * An error ZooKeeper raises outside its per-op handling (a runtime exception in
+ * prep): the whole request, even a multi, fails with it.
+ */
+export class WholeRequestError extends KeeperError {}
+
 const names = new Map<number, string>(Object.entries(Err).map(([k, v]) => [v, k]));
 
 export function errName(code: number): string {

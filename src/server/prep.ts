@@ -1,13 +1,12 @@
 import type { ACL, Id } from '../protocol/generated/records.js';
 import type { WriteRequest } from '../protocol/client-requests.js';
 import { createModeFromFlag } from '../protocol/create-mode.js';
-import { Err, KeeperError } from '../protocol/error-codes.js';
+import { Err, KeeperError, WholeRequestError } from '../protocol/error-codes.js';
 import { OpCode } from '../protocol/opcodes.js';
 import type { TxnBody } from '../protocol/txn.js';
 import { aclAllows, fixupAcl, Perms } from '../tree/acl.js';
 import { CONTAINER_OWNER, MAX_TTL, ownerKind, ttlOwner } from '../tree/ephemeral-owner.js';
 import { invalidPathReason, parentOf } from '../tree/path-validation.js';
-import { QuotaDataError } from '../tree/quota.js';
 import type { ChangeRecord, ChangeSet } from './pending-changes.js';
 
 /** Who asks, and what prep needs to know of the server's settings. */
@@ -62,7 +61,7 @@ function prepCreate(
   const ttl = req.ttl ?? -1n;
   if (mode.ttl && !ctx.extendedTypesEnabled) throw new KeeperError(Err.UNIMPLEMENTED, rawPath);
   if (mode.ttl ? ttl <= 0n || ttl > MAX_TTL : ttl >= 0n) throw new KeeperError(Err.BADARGUMENTS, rawPath);
-  if (req.path === null) throw new KeeperError(Err.MARSHALLINGERROR);
+  if (req.path === null) throw new WholeRequestError(Err.MARSHALLINGERROR);
   const parentPath = parentForCreate(rawPath);
   const acl = fixupAcl(req.acl, ctx.authIds);
   if (acl === null) throw new KeeperError(Err.INVALIDACL, rawPath);
@@ -145,7 +144,7 @@ function prepOne(op: WriteRequest, view: ChangeSet, ctx: PrepContext): TxnBody {
     case OpCode.createTTL:
       return prepCreate(op.type, op.req, view, ctx);
     case OpCode.delete:
-      if (op.req.path === null) throw new KeeperError(Err.MARSHALLINGERROR);
+      if (op.req.path === null) throw new WholeRequestError(Err.MARSHALLINGERROR);
       return prepDelete(op.req.path, op.req.version, view, ctx);
     case OpCode.deleteContainer:
       return prepDeleteContainer(op.req.path, view, ctx);
@@ -210,7 +209,7 @@ export function prepWrite(op: WriteRequest, view: ChangeSet, ctx: PrepContext): 
     view.commit();
     return { body };
   } catch (e) {
-    // Only a QuotaDataError leaves prepMulti: the whole multi fails, its records unused.
+    // Only a WholeRequestError leaves prepMulti: the whole multi fails, its records unused.
     if (!(e instanceof KeeperError)) throw e;
     return { body: { type: OpCode.error, txn: { err: e.code } }, error: e };
   }
@@ -227,7 +226,7 @@ function prepMulti(ops: WriteRequest[], view: ChangeSet, ctx: PrepContext): { bo
     try {
       bodies.push(prepOne(op, view, ctx));
     } catch (e) {
-      if (!(e instanceof KeeperError) || e instanceof QuotaDataError) throw e;
+      if (!(e instanceof KeeperError) || e instanceof WholeRequestError) throw e;
       failure = e;
       bodies.push({ type: OpCode.error, txn: { err: e.code } });
     }

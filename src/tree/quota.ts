@@ -6,7 +6,7 @@
  * stats. Hard limits are checked in prep, against the applied tree, only when
  * `enforceQuota` is on.
  */
-import { Err, KeeperError } from '../protocol/error-codes.js';
+import { Err, KeeperError, WholeRequestError } from '../protocol/error-codes.js';
 import type { ZNode } from './znode.js';
 
 export const QUOTA_ROOT = '/zookeeper/quota';
@@ -201,7 +201,7 @@ const dataLength = (data: Buffer | null): number => data?.length ?? 0;
  * exception there, outside its per-op error handling: the whole request, even a multi,
  * becomes one MarshallingError.
  */
-export class QuotaDataError extends KeeperError {
+export class QuotaDataError extends WholeRequestError {
   constructor(path: string) {
     super(Err.MARSHALLINGERROR, path);
   }
