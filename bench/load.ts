@@ -148,8 +148,9 @@ export async function runLoad(spec: LoadSpec, serverPid: number): Promise<LoadRe
     const start = epochNow() + 20;
     const warmup = isMix ? (spec.warmupMs ?? 1000) : 0;
     const measure = isMix ? (spec.measureMs ?? 3000) : (spec.capMs ?? 120_000);
-    const t0 = start + warmup;
-    const t1 = t0 + measure;
+    // Lists count every reply; a mix counts the replies inside the window after its warm-up.
+    const t0 = isMix ? start + warmup : 0;
+    const t1 = start + warmup + measure;
     const drainMs = 10_000;
     const results = handles.map((h) => h.wait('result', t1 - epochNow() + drainMs + 10_000));
     for (const h of handles) h.send({ cmd: 'run', t0, t1, sendUntil: t1, drainMs });

@@ -94,8 +94,9 @@ export async function mntr(port: number): Promise<Map<string, string>> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Never leave a server behind if the bench exits abruptly: SIGKILL by pid. */
+/** Never leave a server or its files behind if the bench exits abruptly: SIGKILL by pid, then rm. */
 const live = new Set<number>();
+const dirs = new Set<string>();
 process.once('exit', () => {
   for (const pid of live) {
     try {
@@ -104,6 +105,7 @@ process.once('exit', () => {
       /* already gone */
     }
   }
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 export interface ServerOptions {
@@ -117,6 +119,7 @@ export class BenchServer {
   private child: ChildProcess | undefined;
   /** Epoch ms of the last spawn. */
   spawnedAt = 0;
+  private spawnError: Error | undefined;
 
   private constructor(
     readonly kind: ServerKind,
@@ -135,6 +138,7 @@ export class BenchServer {
     const port = await freePort();
     const configFile = join(dir, 'zoo.cfg');
     writeFileSync(configFile, zooCfg(dataDir, port, opts.extraConfig));
+    dirs.add(dir);
     return new BenchServer(kind, dir, dataDir, port, configFile, join(dir, 'server.log'), opts);
   }
 
@@ -176,6 +180,12 @@ export class BenchServer {
 
   /** Spawns the server and waits (bounded) until it answers; returns ms from spawn to ready. */
   async start(timeoutMs = 120_000): Promise<number> {
+    this.spawn();
+    return this.waitReady(timeoutMs);
+  }
+
+  /** Spawns the server process and returns at once (spawnedAt is set). */
+  spawn(): void {
     if (this.running) throw new Error(`${this.kind} already running`);
     const { cmd, args, env } = this.spawnArgs();
     const fd = openSync(this.logFile, 'a');
@@ -186,13 +196,23 @@ export class BenchServer {
       closeSync(fd);
     }
     const child = this.child;
-    let spawnError: Error | undefined;
-    child.once('error', (e) => (spawnError = e));
+    this.spawnError = undefined;
+    child.once('error', (e) => (this.spawnError = e));
     if (child.pid !== undefined) live.add(child.pid);
+  }
+
+  /** Throws if the process failed to spawn or has exited. */
+  assertAlive(): void {
+    if (this.spawnError) throw new Error(`${this.kind}: could not spawn: ${this.spawnError.message}`);
+    const child = this.child;
+    if (!child || !this.running) throw new Error(`${this.kind} exited (code ${child?.exitCode}, signal ${child?.signalCode})\n${this.logTail()}`);
+  }
+
+  /** Waits (bounded) until the server reports that it serves; returns ms since spawn. */
+  async waitReady(timeoutMs = 120_000): Promise<number> {
     const deadline = this.spawnedAt + timeoutMs;
     while (Date.now() < deadline) {
-      if (spawnError) throw new Error(`${this.kind}: could not spawn ${cmd}: ${spawnError.message}`);
-      if (!this.running) throw new Error(`${this.kind} exited early (code ${child.exitCode}, signal ${child.signalCode})\n${this.logTail()}`);
+      this.assertAlive();
       try {
         // ZooKeeper says imok before it serves sessions; srvr shows a Mode only once it does.
         if ((await fourLetterWord(this.port, 'srvr', 1000)).includes('Mode:')) return Date.now() - this.spawnedAt;
@@ -237,6 +257,7 @@ export class BenchServer {
   async destroy(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
+    dirs.delete(this.dir);
   }
 
   cpuMicros(): number {

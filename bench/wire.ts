@@ -125,9 +125,8 @@ export class FrameSplitter {
   /** Bytes the unfinished frame needs in all (4 while its length prefix is incomplete). */
   private neededBytes(): number {
     if (this.pendingBytes < 4) return 4;
-    const head = this.pending[0] as Buffer;
-    const prefix = head.length >= 4 ? head : Buffer.concat(this.pending, this.pendingBytes);
-    return 4 + prefix.readInt32BE(0);
+    if ((this.pending[0] as Buffer).length < 4) this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
+    return 4 + (this.pending[0] as Buffer).readInt32BE(0);
   }
 }
 
