@@ -12,6 +12,7 @@ import { drawChart } from './chart/chart.js';
 import { type BenchPlan, QUICK, STANDARD } from './config.js';
 import { machineInfo } from './machine.js';
 import { loadAverage } from './proc-stat.js';
+import { probeMemory, profileZkts, renderProfile } from './profile.js';
 import { chartGroups, renderResults, terminalSummary } from './report.js';
 import type { BenchResults } from './results.js';
 import { BenchServer, fourLetterWord, repoRoot, ZK_SERVER_SH, zooCfg } from './servers.js';
@@ -27,13 +28,15 @@ type Workload = (typeof WORKLOADS)[number];
 
 interface Args {
   plan: BenchPlan;
+  /** --profile: only profile zkts under read and write load (PROFILE.md). */
+  profile: boolean;
   only: Set<Workload>;
   reps: number | undefined;
   out: string;
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`bench: ${msg}\nusage: npm run bench -- [--quick] [--only ${WORKLOADS.join(',')}] [--reps N] [--out DIR]\n`);
+  process.stderr.write(`bench: ${msg}\nusage: npm run bench -- [--quick] [--profile] [--only ${WORKLOADS.join(',')}] [--reps N] [--out DIR]\n`);
   process.exit(2);
 }
 
@@ -42,10 +45,12 @@ function parseArgs(argv: string[]): Args {
   let only = new Set<Workload>(WORKLOADS);
   let reps: number | undefined;
   let out: string | undefined;
+  let profile = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const value = (): string => argv[++i] ?? usage(`${a} needs a value`);
     if (a === '--quick') plan = QUICK;
+    else if (a === '--profile') profile = true;
     else if (a === '--only') {
       const names = value().split(',');
       for (const n of names) if (!(WORKLOADS as readonly string[]).includes(n)) usage(`unknown workload "${n}"`);
@@ -58,11 +63,31 @@ function parseArgs(argv: string[]): Args {
     else usage(`unknown argument "${a}"`);
   }
   const root = repoRoot();
-  return { plan, only, reps, out: out ?? (plan.name === 'quick' ? join(root, 'bench', 'out', 'quick') : join(root, 'bench')) };
+  // Only the whole standard set replaces the committed bench/RESULTS.md; parts and variants go to bench/out/.
+  const whole = plan.name === 'standard' && only.size === WORKLOADS.length && reps === undefined;
+  const defaultOut = profile ? join(root, 'bench') : whole ? join(root, 'bench') : join(root, 'bench', 'out', plan.name === 'quick' ? 'quick' : 'partial');
+  return { plan, only, reps, profile, out: out ?? defaultOut };
+}
+
+const commandLine = (): string => ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+
+async function profileOnly(args: Args): Promise<void> {
+  const dir = join(repoRoot(), 'bench', 'out', 'profiles');
+  mkdirSync(dir, { recursive: true });
+  const runs = await profileZkts(args.plan.name === 'quick' ? 3000 : 10_000, dir);
+  const memory = probeMemory(200_000);
+  mkdirSync(args.out, { recursive: true });
+  const file = join(args.out, 'PROFILE.md');
+  writeFileSync(file, renderProfile(runs, commandLine(), memory));
+  process.stdout.write(`Wrote ${relative(process.cwd(), file)} (profiles in ${relative(process.cwd(), dir)}).\n`);
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.profile) {
+    await profileOnly(args);
+    return;
+  }
   const plan = args.plan;
   if (!existsSync(ZK_SERVER_SH)) throw new Error(`Apache ZooKeeper is not installed (${ZK_SERVER_SH}); see scripts/install-test-deps.sh`);
   const started = Date.now();
@@ -71,7 +96,7 @@ async function main(): Promise<void> {
     startedAt: new Date(started).toISOString(),
     finishedAt: '',
     durationSec: 0,
-    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+    command: commandLine(),
     machine: machineInfo(),
     loadAverageAfter: '',
     zooCfg: zooCfg('<temp dir>/data', 0).replace('clientPort=0', 'clientPort=<free port>'),
@@ -165,7 +190,7 @@ async function main(): Promise<void> {
     drawChart(
       chartGroups(res),
       'zkts vs Apache ZooKeeper 3.8',
-      `${res.plan} set, ${res.startedAt.slice(0, 10)}, ${res.machine.cores} cores (${res.machine.cpuModel}), fsync on both${res.zktsPersistent ? '' : ' (zkts: no durable log yet)'}; medians of the repetitions`,
+      `${res.plan} set, ${res.startedAt.slice(0, 10)}, ${res.machine.cores} cores (${res.machine.cpuModel}), ${res.zktsPersistent ? 'fsync on both' : 'ZooKeeper fsyncs, zkts has no durable log yet'}; medians of the repetitions`,
     ),
   );
   writeFileSync(join(args.out, 'RESULTS.md'), renderResults(res, 'chart.png'));

@@ -244,15 +244,16 @@ function saturationSection(mix: MixPoint[]): string {
     spread(p.runs.zookeeper.map((r) => r.throughput)),
     spread(p.runs.zookeeper.map((r) => r.serverCores)),
     spread(p.runs.zookeeper.map((r) => r.genCores)),
+    spread(p.runs.zookeeper.map((r) => r.machineCores)),
     spread(p.runs.zkts.map((r) => r.throughput)),
     spread(p.runs.zkts.map((r) => r.serverCores)),
   ]);
   return [
     '## Saturation check (read ratio 1.0)',
     '',
-    'Throughput as clients × outstanding grow. Where ZooKeeper\'s throughput stops growing while the generator still has headroom, ZooKeeper is saturated on this machine. zkts is one event-loop thread, so ~1.0 server cores is its ceiling.',
+    'Throughput as clients × outstanding grow (during the ZooKeeper runs: its cores, the generator\'s, and the whole machine\'s). Where ZooKeeper\'s throughput stops growing while more requests are in flight, ZooKeeper is saturated on this machine; the generator itself stays well under one core. zkts is one event-loop thread, so ~1.0 server cores is its ceiling.',
     '',
-    table(['N×K', 'in flight', 'ZooKeeper ops/s', 'ZooKeeper cores', 'generator cores', 'zkts ops/s', 'zkts cores'], rows),
+    table(['N×K', 'in flight', 'ZooKeeper ops/s', 'ZooKeeper cores', 'generator cores', 'machine busy cores (of 2)', 'zkts ops/s', 'zkts cores'], rows),
   ].join('\n');
 }
 
@@ -411,6 +412,8 @@ export function renderResults(res: BenchResults, chartFile: string): string {
       ['figure', 'target (zkts/ZK)', 'ZooKeeper', 'zkts', 'zkts/ZK', 'met'],
       hs.map((h) => [h.what, h.target, h.zk, h.zkts, h.ratioText, h.met]),
     ),
+    '',
+    'Where a target is missed, the zkts CPU profile and memory breakdown behind it are in [PROFILE.md](PROFILE.md) (`npm run bench -- --profile`).',
     '',
     `![throughput and p99 per workload, ZooKeeper beside zkts](${chartFile})`,
     '',

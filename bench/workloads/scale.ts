@@ -257,8 +257,11 @@ function zktsSnapshots(server: BenchServer): SnapshotWatch {
     poll() {
       const l = lines();
       if (l.length <= before) return Promise.resolve(null);
-      const rec = JSON.parse(l[before] as string) as { time: number; ms: number };
-      return Promise.resolve({ start: rec.time - rec.ms, end: rec.time });
+      // pino's time is an ISO string (zkts's logger) or epoch ms (pino's default).
+      const rec = JSON.parse(l[before] as string) as { time: string | number; ms: number };
+      const end = typeof rec.time === 'string' ? Date.parse(rec.time) : rec.time;
+      if (!Number.isFinite(end) || !Number.isFinite(rec.ms)) throw new Error(`zkts: unreadable snapshot log line: ${l[before]}`);
+      return Promise.resolve({ start: end - rec.ms, end });
     },
   };
 }
