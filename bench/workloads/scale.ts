@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchClient } from '../client.js';
+import { BenchClient } from '../client.js';
 import { Histogram, type LatencySummary } from '../histogram.js';
 import { type LoadResult, runLoad } from '../load.js';
 import { type BenchServer, fourLetterWord, HOST, mntr, type ServerKind } from '../servers.js';
@@ -97,8 +97,10 @@ async function measureRestart(server: BenchServer, znodes: number, perParent: nu
     server.assertAlive();
     let c: BenchClient | undefined;
     try {
-      c = await connectTo(server);
-      const r = await c.getData(probe);
+      // A short handshake bound: a server that accepts TCP before it serves must not
+      // hold the probe for the default 10 s.
+      c = await BenchClient.connect({ host: HOST, port: server.port, connectTimeoutMs: 500 });
+      const r = await within(c.getData(probe), 2000, 'probe read');
       if (r.err === 0) {
         const firstReadMs = Date.now() - server.spawnedAt;
         const n = await c.childCount(parentPath(0));
