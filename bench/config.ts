@@ -40,7 +40,7 @@ export const STANDARD: BenchPlan = {
     sessions: 10_000,
     watchSessions: 100,
     watchNodes: 1000,
-    fillPoint: lp(8, 32),
+    fillPoint: lp(32, 32),
     snapshot: { maxWrites: 150_000, capMs: 120_000 },
   },
 };
@@ -59,7 +59,7 @@ export const QUICK: BenchPlan = {
     sessions: 1000,
     watchSessions: 20,
     watchNodes: 500,
-    fillPoint: lp(8, 32),
+    fillPoint: lp(32, 32),
     snapshot: { maxWrites: 150_000, capMs: 60_000 },
   },
 };
