@@ -22,10 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
-  AuthPacket,
   CreateTTLRequest,
-  GetACLRequest,
-  GetACLResponse,
   SetACLRequest,
   type ACL,
   type Stat,
@@ -42,27 +39,14 @@ import type { ZkImageNode } from '../src/persistence/zk-datadir/zk-image.js';
 import { sessionPassword } from '../src/server/session-password.js';
 import { digestId } from '../src/tree/acl.js';
 import { DataTree } from '../src/tree/data-tree.js';
-import { childrenOf, dataOf, decodeExact, MultiRequestBody, RawClient } from '../test/support/raw-client.js';
+import { childrenOf, MultiRequestBody, RawClient } from '../test/support/raw-client.js';
 import { fixturePath } from '../test/support/fixtures.js';
 import { run, describeRun, type RunResult } from './support/proc.js';
-import { fourLetterWord, startApacheZooKeeper, zktsCliPath, type TestServer } from './support/servers.js';
+import { fourLetterWord, zktsCliPath } from './support/servers.js';
+import { authenticate, ok, readTree, sameTree, startZooKeeperOn, type ClientNode } from './support/client-tree.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'zk-datadir-conf-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** slf4j-simple on the server's class path, only so ZooKeeper writes its log (the Debian jar has no binding). */
-const LOGGING_CLASSPATH = '-cp /etc/zookeeper/conf:/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar';
-
-async function startZooKeeperOn(dataDir: string, extra: Record<string, string> = {}): Promise<TestServer> {
-  const saved = process.env['JVMFLAGS'];
-  process.env['JVMFLAGS'] = LOGGING_CLASSPATH;
-  try {
-    return await startApacheZooKeeper({ extraConfig: { dataDir, extendedTypesEnabled: 'true', preAllocSize: '64', ...extra } });
-  } finally {
-    if (saved === undefined) delete process.env['JVMFLAGS'];
-    else process.env['JVMFLAGS'] = saved;
-  }
-}
 
 async function serverZxid(port: number): Promise<bigint> {
   const m = /Zxid: (0x[0-9a-f]+)/.exec(await fourLetterWord(port, 'srvr'));
@@ -72,45 +56,6 @@ async function serverZxid(port: number): Promise<bigint> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-// ---------------------------------------------------------------------------
-// Reading a whole tree with a client.
-
-interface ClientNode {
-  data: Buffer | null;
-  stat: Stat;
-  acl: ACL[];
-}
-
-function ok(reply: { err: number }, what: string): void {
-  assert.equal(reply.err, 0, `${what}: error ${reply.err}`);
-}
-
-async function authenticate(c: RawClient, userPassword: string): Promise<void> {
-  const r = await c.request(OpCode.auth, AuthPacket, { type: 0, scheme: 'digest', auth: Buffer.from(userPassword) }, { xid: -4 });
-  ok(r, `auth ${userPassword}`);
-}
-
-/** Every node from the root: data, Stat, ACL (at most `limit` nodes). */
-async function readTree(c: RawClient, limit = 5000): Promise<Map<string, ClientNode>> {
-  const out = new Map<string, ClientNode>();
-  const queue = ['/'];
-  while (queue.length > 0) {
-    assert.ok(out.size < limit, `more than ${limit} nodes`);
-    const path = queue.shift()!;
-    const get = await c.getData(path);
-    ok(get, `getData ${path}`);
-    const { data, stat } = dataOf(get);
-    const aclReply = await c.request(OpCode.getACL, GetACLRequest, { path });
-    ok(aclReply, `getACL ${path}`);
-    const acl = decodeExact(GetACLResponse, aclReply.body).acl ?? [];
-    out.set(path, { data, stat, acl });
-    const kids = await c.getChildren(path);
-    ok(kids, `getChildren ${path}`);
-    for (const k of childrenOf(kids).sort()) queue.push(path === '/' ? `/${k}` : `${path}/${k}`);
-  }
-  return out;
-}
-
 /** What a client would read from our tree. */
 function treeAsClientSees(tree: DataTree): Map<string, ClientNode> {
   const out = new Map<string, ClientNode>();
@@ -119,16 +64,6 @@ function treeAsClientSees(tree: DataTree): Map<string, ClientNode> {
     out.set(n.path, { data: node.data, stat: node.stat(), acl: node.acl });
   }
   return out;
-}
-
-function sameTree(actual: Map<string, ClientNode>, expected: Map<string, ClientNode>, where: string): void {
-  assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort(), `${where}: paths`);
-  for (const [path, e] of expected) {
-    const a = actual.get(path)!;
-    assert.deepEqual(a.data, e.data, `${where} ${path}: data`);
-    assert.deepEqual(a.stat, e.stat, `${where} ${path}: stat`);
-    assert.deepEqual(a.acl, e.acl, `${where} ${path}: acl`);
-  }
 }
 
 // ---------------------------------------------------------------------------

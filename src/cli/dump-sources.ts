@@ -14,6 +14,7 @@ import { filesByZxid, LOG_PREFIX, VERSION_DIR, zxidFromName, SNAPSHOT_PREFIX } f
 import { decodeTxnEntry } from '../persistence/zk-datadir/txn-entry.js';
 import { frameTxnLog } from '../persistence/zk-datadir/txn-log-reader.js';
 import type { SnapshotDump } from './snapshot-dump-format.js';
+import { zktsStoreLog, zktsStoreSnapshot } from './zkts-store-dump-sources.js';
 
 export type LogDumpEvent =
   /** A log starts; `label` names it when a source holds several. */
@@ -124,5 +125,5 @@ export const zkSnapshotFiles: SnapshotDumpSource = {
   },
 };
 
-export const LOG_SOURCES: readonly LogDumpSource[] = [zkLogFiles];
-export const SNAPSHOT_SOURCES: readonly SnapshotDumpSource[] = [zkSnapshotFiles];
+export const LOG_SOURCES: readonly LogDumpSource[] = [zkLogFiles, zktsStoreLog];
+export const SNAPSHOT_SOURCES: readonly SnapshotDumpSource[] = [zkSnapshotFiles, zktsStoreSnapshot];

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerDumpCommands } from './dump-commands.js';
 import { registerFourLetterCommand } from './four-letter-command.js';
+import { registerMigrateCommands } from './migrate-commands.js';
 import { registerStartCommand } from './start-command.js';
 import { zktsVersion } from '../server/version.js';
 
@@ -16,6 +17,7 @@ program
 registerStartCommand(program);
 registerFourLetterCommand(program);
 registerDumpCommands(program);
+registerMigrateCommands(program);
 program
   .command('version')
   .description('print the zkts version')

@@ -4,6 +4,7 @@
  * errors, 1 for anything else (failed start, failed close).
  */
 import type { Command } from 'commander';
+import { RecoveryError } from '../persistence/recovery-error.js';
 import { createLogger, LOG_LEVELS, type Logger } from '../server/logger.js';
 import type { ServerConfig } from '../server/server-config.js';
 import { startStandaloneServer, type RunningServer } from '../server/standalone-server.js';
@@ -100,7 +101,7 @@ export async function runStart(options: StartOptions): Promise<void> {
     process.exit(1);
   });
 
-  const serverPromise: Promise<RunningServer> = startStandaloneServer(config, log);
+  const serverPromise: Promise<RunningServer> = startStandaloneServer(config, log, { durable: true });
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -134,6 +135,8 @@ export async function runStart(options: StartOptions): Promise<void> {
     server = await serverPromise;
   } catch (err) {
     log.fatal({ err }, 'zkts failed to start');
+    // A store that cannot be recovered is the operator's to fix: say why on stderr too.
+    if (err instanceof RecoveryError) process.stderr.write(`zkts: ${err.message}\n`);
     process.exit(1);
   }
   if (!stopping) log.info({ port: server.port }, 'zkts serving');

@@ -42,6 +42,8 @@ export class RequestPipeline {
   private flushScheduled = false;
   private applied: Promise<void> = Promise.resolve();
   private inFlight = 0;
+  /** Set once the log failed: nothing more is applied or acknowledged. */
+  private failure: unknown;
 
   constructor(
     private readonly tree: DataTree,
@@ -111,8 +113,17 @@ export class RequestPipeline {
     this.applied = this.applied
       .then(() => durable)
       .then(
-        () => this.applyBatch(batch),
-        (err: unknown) => this.onFatal(err),
+        () => {
+          if (this.failure === undefined) this.applyBatch(batch);
+          else this.inFlight -= batch.length;
+        },
+        (err: unknown) => {
+          // Not durable, so never applied nor acknowledged; the server stops.
+          this.inFlight -= batch.length;
+          if (this.failure !== undefined) return;
+          this.failure = err;
+          this.onFatal(err);
+        },
       );
   }
 
@@ -128,7 +139,7 @@ export class RequestPipeline {
   /** Resolves when everything submitted so far is applied. */
   async drain(): Promise<void> {
     // Every submitted txn is either in the scheduled batch or on the `applied` chain.
-    while (this.inFlight > 0) {
+    while (this.inFlight > 0 && this.failure === undefined) {
       if (this.flushScheduled) this.flush();
       await this.applied;
     }

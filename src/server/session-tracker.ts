@@ -57,6 +57,16 @@ export class SessionTracker {
     return s;
   }
 
+  /**
+   * A session recovered from the store: live again with a fresh deadline (its
+   * client has one timeout to come back, as in ZooKeeper), and never handed out
+   * again as a new id.
+   */
+  restore(id: bigint, timeout: number): Session {
+    if (id >= this.nextId && id >> 56n === this.nextId >> 56n) this.nextId = BigInt.asIntN(64, id + 1n);
+    return this.add(id, timeout);
+  }
+
   get(id: bigint): Session | undefined {
     return this.sessions.get(id);
   }

@@ -12,12 +12,26 @@ import { PROMETHEUS_METRICS_PROVIDER, type ServerConfig } from './server-config.
 import type { ServerCore } from './server-core.js';
 import { type Session, SessionTracker } from './session-tracker.js';
 import { MemoryTxnLog, type TxnLog } from './txn-log.js';
+import { DurableStore, type StoreSettings } from '../persistence/durable-store.js';
+import { readMyid } from '../persistence/myid.js';
 
 export interface RunningServer {
   /** The bound client port (useful when config.clientPort is 0). */
   readonly port: number;
-  /** Closes all sessions cleanly and stops listening. */
+  /**
+   * Stops listening, finishes the writes in flight and closes every connection.
+   * Sessions are kept, as ZooKeeper keeps them: with a durable store they live on
+   * across a restart and expire if their clients do not come back in time.
+   */
   close(): Promise<void>;
+}
+
+/** What a server recovered from its store starts with. */
+export interface RecoveredState {
+  tree: DataTree;
+  txnLog: TxnLog;
+  /** Sessions live at the last txn, with their timeouts. */
+  sessions: ReadonlyMap<bigint, number>;
 }
 
 export interface ServerStatistics {
@@ -46,7 +60,8 @@ function freshStatistics(): ServerStatistics {
 
 /** A standalone zkts: one tree, one pipeline, a client listener. */
 export class StandaloneServer implements ServerCore, RunningServer {
-  readonly tree = new DataTree();
+  readonly tree: DataTree;
+  readonly txnLog: TxnLog;
   readonly pipeline: RequestPipeline;
   readonly sessions: SessionTracker;
   readonly connections = new Set<ClientConnection>();
@@ -68,15 +83,19 @@ export class StandaloneServer implements ServerCore, RunningServer {
   constructor(
     readonly config: ServerConfig,
     readonly log: Logger,
-    readonly txnLog: TxnLog = new MemoryTxnLog(),
+    recovered?: RecoveredState,
   ) {
-    this.pipeline = new RequestPipeline(this.tree, txnLog, config, (err) => {
+    this.tree = recovered?.tree ?? new DataTree();
+    this.txnLog = recovered?.txnLog ?? new MemoryTxnLog();
+    // After recovery the pipeline numbers txns on from the store's last zxid.
+    this.pipeline = new RequestPipeline(this.tree, this.txnLog, config, (err) => {
       // A log that cannot write means nothing more can be acknowledged safely.
       log.fatal({ err }, 'txn log failed; stopping');
       process.exitCode = 1;
       void this.close();
     });
     this.sessions = new SessionTracker(0, config.tickTime, (s) => this.expire(s));
+    for (const [id, timeout] of recovered?.sessions ?? []) this.sessions.restore(id, timeout);
     this.listener = createServer((socket) => this.accept(socket));
     this.fourLetter = new FourLetterWords(this);
     this.tree.quotas.log = (level, msg, details) => log[level](details, msg);
@@ -252,16 +271,15 @@ export class StandaloneServer implements ServerCore, RunningServer {
     this.statistics = freshStatistics();
   }
 
-  /** Closes every live session through a txn (so ephemerals go), then stops. */
+  /**
+   * Stops: no new connections, writes in flight finish (and are answered), then
+   * every connection closes. Sessions are not closed, as in ZooKeeper: clients
+   * reconnect to the restarted server (or another one) and keep them.
+   */
   async close(): Promise<void> {
     this.serving = false;
     this.listener.close();
     await this.containerManager.close();
-    for (const s of [...this.sessions.all()]) {
-      if (s.closing) continue;
-      s.closing = true;
-      this.pipeline.submit(serverOrigin(s.id), { type: OpCode.closeSession }, () => this.sessionClosed(s.id));
-    }
     await this.pipeline.drain();
     this.sessions.stop();
     for (const c of [...this.connections]) c.close();
@@ -273,9 +291,43 @@ export class StandaloneServer implements ServerCore, RunningServer {
   }
 }
 
+export interface StartOptions {
+  /**
+   * Keep the tree, sessions and txns in the SQLite store under dataDir/dataLogDir
+   * and recover from it at start (what `zkts start` does). Without it the server
+   * lives in memory only (tests).
+   */
+  durable?: boolean;
+}
+
+export function storeSettings(config: ServerConfig): StoreSettings {
+  return {
+    dataDir: config.dataDir,
+    dataLogDir: config.dataLogDir,
+    forceSync: config.forceSync,
+    snapCount: config.snapCount,
+    autopurgeSnapRetainCount: config.autopurgeSnapRetainCount,
+    autopurgePurgeIntervalMs: config.autopurgePurgeIntervalMs,
+  };
+}
+
 /** Starts a standalone server listening on config.clientPort (0 picks a free port). */
-export async function startStandaloneServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
-  const server = new StandaloneServer(config, log);
-  await server.listen();
+export async function startStandaloneServer(config: ServerConfig, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  if (!options.durable) {
+    const server = new StandaloneServer(config, log);
+    await server.listen();
+    return server;
+  }
+  const myid = readMyid(config.dataDir);
+  if (myid.kind === 'invalid') log.warn({ file: myid.file, content: myid.content }, 'myid is not a server id; a standalone server does not need it, ignoring it');
+  else if (myid.kind === 'id') log.info({ myid: myid.id }, 'myid found; a standalone server does not use it');
+  const opened = await DurableStore.open(storeSettings(config), () => new DataTree(), log);
+  const server = new StandaloneServer(config, log, { tree: opened.tree, txnLog: opened.store, sessions: opened.sessions });
+  try {
+    await server.listen();
+  } catch (err) {
+    await opened.store.close();
+    throw err;
+  }
   return server;
 }

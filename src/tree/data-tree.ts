@@ -202,31 +202,57 @@ export class DataTree {
     }
   }
 
-  // ---- snapshot loading ----
+  // ---- snapshots and recovery (src/persistence) ----
 
   /**
-   * Replaces the whole tree with the nodes of a snapshot taken at `zxid`. Each
-   * parent must come before its children (ZooKeeper writes them depth first);
-   * the nodes must have no children yet. Fires no watches.
+   * Every node, parents before children (insertion order; a node is only ever
+   * added after its parent). Live: a fuzzy snapshot walks it across turns, and
+   * a Map iterator visits nodes added meanwhile and skips deleted ones.
    */
-  loadSnapshot(entries: Iterable<readonly [path: string, node: ZNode]>, zxid: bigint): void {
-    this.nodes.clear();
+  nodeEntries(): IterableIterator<[string, ZNode]> {
+    return this.nodes.entries();
+  }
+
+  /** Puts a node read from a snapshot in place; finishRestore() links the children. */
+  restoreNode(path: string, n: Omit<ZNode, 'children' | 'stat'>): void {
+    this.nodes.set(path, new ZNode(n.data, n.acl, n.czxid, n.mzxid, n.ctime, n.mtime, n.version, n.cversion, n.aversion, n.ephemeralOwner, n.pzxid));
+  }
+
+  /** Rebuilds children, ephemerals, containers and TTLs from the nodes; returns paths whose parent is missing. */
+  finishRestore(): string[] {
+    const orphans: string[] = [];
     this.ephemerals.clear();
     this.containers.clear();
     this.ttls.clear();
-    for (const [path, node] of entries) {
-      if (this.nodes.has(path)) throw new Error(`snapshot holds ${path} twice`);
-      if (path !== '/') {
-        const parent = this.nodes.get(parentOf(path));
-        if (!parent) throw new Error(`snapshot node ${path} comes before its parent`);
-        parent.children.add(baseName(path));
-      }
-      this.nodes.set(path, node);
+    for (const node of this.nodes.values()) if (node.children.size > 0) node.children.clear();
+    if (!this.nodes.has('/')) orphans.push('/');
+    for (const [path, node] of this.nodes) {
+      if (path === '/') continue;
+      const parent = this.nodes.get(parentOf(path));
+      if (parent) parent.children.add(baseName(path));
+      else orphans.push(path);
       this.trackOwner(path, node.ephemeralOwner);
     }
-    if (!this.nodes.has('/')) throw new Error('snapshot has no root node');
     // As ZooKeeper after loading a snapshot: the quota paths and their stats from the tree.
     this.quotas.rebuild();
+    return orphans;
+  }
+
+  // ---- snapshot loading ----
+
+  /**
+   * Replaces the whole tree with the nodes of a snapshot taken at `zxid` (an Apache
+   * ZooKeeper snapshot being imported). Fires no watches.
+   */
+  loadSnapshot(entries: Iterable<readonly [path: string, node: ZNode]>, zxid: bigint): void {
+    this.nodes.clear();
+    for (const [path, node] of entries) {
+      if (this.nodes.has(path)) throw new Error(`snapshot holds ${path} twice`);
+      this.nodes.set(path, node);
+    }
+    const orphans = this.finishRestore();
+    if (orphans.includes('/')) throw new Error('snapshot has no root node');
+    if (orphans.length > 0) throw new Error(`snapshot node ${orphans[0]} has no parent`);
     this.lastProcessedZxid = zxid;
   }
 
@@ -329,12 +355,15 @@ export class DataTree {
     const parent = this.nodes.get(parentPath);
     if (!parent) throw new KeeperError(Err.NONODE, path);
     const name = baseName(path);
-    if (parent.children.has(name)) throw new KeeperError(Err.NODEEXISTS, path);
     const cv = parentCVersion === -1 ? parent.cversion + 1 : parentCVersion;
+    // Only when replaying over a fuzzy snapshot can the node exist already (live,
+    // prep rules it out): the parent may have been written before this create,
+    // so its cversion and pzxid still move forward, as in ZooKeeper.
     if (cv > parent.cversion) {
       parent.cversion = cv;
       parent.pzxid = zxid;
     }
+    if (parent.children.has(name)) throw new KeeperError(Err.NODEEXISTS, path);
     const node = new ZNode(data, acl, zxid, zxid, time, time, 0, 0, 0, owner, zxid);
     parent.children.add(name);
     this.nodes.set(path, node);
@@ -368,10 +397,13 @@ export class DataTree {
   private deleteNode(path: string, zxid: bigint): void {
     const parentPath = parentOf(path);
     const parent = this.nodes.get(parentPath);
-    const node = this.nodes.get(path);
-    if (!parent || !node) throw new KeeperError(Err.NONODE, path);
-    parent.children.delete(baseName(path));
+    if (!parent) throw new KeeperError(Err.NONODE, path);
+    // As in ZooKeeper, the parent's pzxid moves even if the node is gone: replaying
+    // over a fuzzy snapshot, the node may have been deleted before it was written.
     if (zxid > parent.pzxid) parent.pzxid = zxid;
+    const node = this.nodes.get(path);
+    if (!node) throw new KeeperError(Err.NONODE, path);
+    parent.children.delete(baseName(path));
     this.nodes.delete(path);
     const owner = node.ephemeralOwner;
     switch (ownerKind(owner)) {

@@ -1,0 +1,24 @@
+/** Messages between the snapshot writer (main thread) and its worker thread. */
+
+export interface SnapshotWorkerData {
+  file: string;
+  forceSync: boolean;
+}
+
+export type SnapshotRequest =
+  | { op: 'open' }
+  /** Starts a snapshot of the tree as of `zxid` (fuzzy: later txns may show). */
+  | { op: 'begin'; zxid: bigint; startedAt: number; sessions: ArrayBuffer }
+  | { op: 'chunk'; snapshotId: number; seq: number; nodeCount: number; bytes: ArrayBuffer }
+  /** Marks the snapshot complete if it holds exactly these counts; fsyncs. */
+  | { op: 'seal'; snapshotId: number; nodeCount: number; chunkCount: number }
+  | { op: 'abort'; snapshotId: number }
+  /** Deletes all but the newest `retain` sealed snapshots. */
+  | { op: 'purge'; retain: number }
+  | { op: 'close' };
+
+export interface PurgeSnapshotsResult {
+  deleted: number;
+  /** zxid of the oldest snapshot kept, if any: log txns up to it are no longer needed. */
+  oldestKeptZxid: bigint | null;
+}

@@ -1,0 +1,128 @@
+/**
+ * The SQLite txn log: what a row holds, group commit, and failures that must
+ * stop acknowledgements.
+ */
+import assert from 'node:assert/strict';
+import { crc32 } from 'node:zlib';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { JuteWriter } from '../src/protocol/jute-writer.js';
+import { OpCode } from '../src/protocol/opcodes.js';
+import { encodeTxn, type Txn, type TxnBody } from '../src/protocol/txn.js';
+import { SqliteTxnLog } from '../src/persistence/sqlite-txn-log.js';
+import { APPLICATION_ID } from '../src/persistence/sqlite-schema.js';
+import { ensureStoreDirs, storeLayout } from '../src/persistence/store-layout.js';
+import { decodeStoredTxn } from '../src/persistence/txn-codec.js';
+import { OPEN_ACL, removeDir, tempDir } from './persistence-support.js';
+
+const dirs: string[] = [];
+after(() => dirs.forEach(removeDir));
+
+function logFile(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  const layout = storeLayout(dir);
+  ensureStoreDirs(layout);
+  return layout.logFile;
+}
+
+function txn(zxid: bigint, body: TxnBody, clientId = 0x77n): Txn {
+  return { hdr: { clientId, cxid: Number(zxid), zxid, time: 1_700_000_000_000n, type: body.type }, body };
+}
+
+const create = (path: string, parentCVersion: number): TxnBody => ({
+  type: OpCode.create,
+  txn: { path, data: Buffer.from(`data of ${path}`), acl: OPEN_ACL, ephemeral: false, parentCVersion },
+});
+
+function rows(file: string): { zxid: bigint; txn: Buffer; crc: bigint }[] {
+  const db = new Database(file, { readonly: true });
+  db.defaultSafeIntegers(true);
+  try {
+    return db.prepare('SELECT zxid, txn, crc FROM txns ORDER BY zxid').all() as { zxid: bigint; txn: Buffer; crc: bigint }[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('SQLite txn log', () => {
+  it('stores each txn as its zxid, TxnHeader + record bytes as jute encodes them, and their CRC-32', async () => {
+    const file = logFile();
+    const log = await SqliteTxnLog.open(file, true);
+    const txns = [
+      txn(1n, { type: OpCode.createSession, txn: { timeOut: 30000 } }),
+      txn(2n, create('/a', 1)),
+      txn(3n, { type: OpCode.setData, txn: { path: '/a', data: null, version: 1 } }),
+      txn(4n, { type: OpCode.multi, ops: [create('/b', 2), { type: OpCode.delete, txn: { path: '/a' } }] }),
+      txn(5n, { type: OpCode.error, txn: { err: -101 } }),
+      txn(6n, { type: OpCode.closeSession, txn: { paths2Delete: [] } }),
+    ];
+    await log.append(txns);
+    await log.close();
+    const got = rows(file);
+    assert.deepEqual(got.map((r) => r.zxid), [1n, 2n, 3n, 4n, 5n, 6n]);
+    for (const [i, r] of got.entries()) {
+      const w = new JuteWriter();
+      encodeTxn(w, txns[i] as Txn);
+      assert.ok(r.txn.equals(w.view()), `row ${r.zxid} holds the jute bytes`);
+      assert.equal(Number(r.crc), crc32(r.txn));
+      assert.deepEqual(decodeStoredTxn(r.txn), txns[i]);
+    }
+    const db = new Database(file, { readonly: true });
+    assert.equal(db.pragma('application_id', { simple: true }), APPLICATION_ID);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    db.close();
+  });
+
+  it('group commit: appends made while a commit is in flight share the next commit', async () => {
+    const file = logFile();
+    const log = await SqliteTxnLog.open(file, true);
+    const done: Promise<void>[] = [];
+    // 50 appends in one turn: the first goes at once, the other 49 wait for it.
+    for (let i = 1; i <= 50; i++) done.push(log.append([txn(BigInt(i), create(`/n${i}`, i))]));
+    await Promise.all(done);
+    assert.deepEqual([log.stats.commits, log.stats.txns, log.stats.maxBatch], [2, 50, 49]);
+    await log.close();
+    assert.equal(rows(file).length, 50);
+  });
+
+  it('append resolves only once the txns are committed: a reader sees them as soon as it resolves', async () => {
+    const file = logFile();
+    const log = await SqliteTxnLog.open(file, true);
+    for (let i = 1; i <= 20; i++) {
+      await log.append([txn(BigInt(i), create(`/r${i}`, i))]);
+      assert.equal(rows(file).length, i);
+    }
+    await log.close();
+  });
+
+  it('a failed commit rejects its appends and every later one (the pipeline then stops the server)', async () => {
+    const file = logFile();
+    const log = await SqliteTxnLog.open(file, true);
+    await log.append([txn(1n, create('/x', 1))]);
+    await assert.rejects(log.append([txn(1n, create('/x', 1))]), /UNIQUE|PRIMARYKEY|constraint/i);
+    await log.close();
+    await assert.rejects(log.append([txn(2n, create('/y', 2))]), /closed/);
+    assert.deepEqual(rows(file).map((r) => r.zxid), [1n]);
+  });
+
+  it('refuses a file that is not a zkts store', async () => {
+    const file = logFile();
+    const db = new Database(file);
+    db.exec('CREATE TABLE other (x)');
+    db.close();
+    await assert.rejects(SqliteTxnLog.open(file, true), /not a zkts store/);
+  });
+
+  it('purgeThrough deletes the txns up to a zxid and keeps the rest', async () => {
+    const file = logFile();
+    const log = await SqliteTxnLog.open(file, false);
+    const txns: Txn[] = [];
+    for (let i = 1; i <= 12_000; i++) txns.push(txn(BigInt(i), create(`/p${i}`, i)));
+    await log.append(txns);
+    assert.equal(await log.purgeThrough(11_000n), 11_000);
+    await log.close();
+    const left = rows(file);
+    assert.deepEqual([left.length, left[0]?.zxid, left.at(-1)?.zxid], [1000, 11_001n, 12_000n]);
+  });
+});
