@@ -1,26 +1,14 @@
 /**
- * A minimal RGB bitmap and PNG encoder (node:zlib for deflate, our own CRC-32),
+ * A minimal RGB bitmap and PNG encoder (node:zlib for deflate and CRC-32),
  * so the bench draws its chart without native dependencies.
  */
-import { deflateSync } from 'node:zlib';
+import { crc32 as zlibCrc32, deflateSync } from 'node:zlib';
 import { FONT_HEIGHT, FONT_WIDTH, glyph } from './font.js';
 
 export type Rgb = readonly [number, number, number];
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
 export function crc32(buf: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < buf.length; i++) c = (CRC_TABLE[(c ^ (buf[i] as number)) & 0xff] as number) ^ (c >>> 8);
-  return ~c >>> 0;
+  return zlibCrc32(buf, crc);
 }
 
 function chunk(type: string, data: Buffer): Buffer {

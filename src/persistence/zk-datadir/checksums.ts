@@ -3,6 +3,7 @@
  * record and seals a snapshot; CRC32 is the per-znode hash summed into the
  * tree digest. Both as java.util.zip computes them.
  */
+import { crc32 as zlibCrc32 } from 'node:zlib';
 
 const ADLER_MOD = 65521;
 /** Bytes that can be summed before the 32-bit sums must be reduced (zlib's NMAX). */
@@ -25,21 +26,9 @@ export function adler32(buf: Uint8Array, start = 0, end = buf.length, prev = 1):
   return ((b << 16) | a) >>> 0;
 }
 
-const CRC_TABLE = ((): Uint32Array => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
 /** CRC32 (the zip/zlib polynomial) of the parts one after another. */
 export function crc32(...parts: Uint8Array[]): number {
-  let c = 0xffffffff;
-  for (const p of parts) {
-    for (let i = 0; i < p.length; i++) c = CRC_TABLE[(c ^ p[i]!) & 0xff]! ^ (c >>> 8);
-  }
-  return (c ^ 0xffffffff) >>> 0;
+  let c = 0;
+  for (const p of parts) c = zlibCrc32(p, c);
+  return c;
 }
