@@ -30,6 +30,7 @@ import {
   type SessionWatches,
   type SummaryStats,
 } from '../src/protocol/four-letter-words.js';
+import { fakeContext, type FakeContext, type FakeContextOptions } from './support/fake-server-context.js';
 import { averageOf, hex64, javaDateString, javaDouble, javaSocketAddress } from '../src/protocol/four-letter-format.js';
 
 // ---------------------------------------------------------------------------
@@ -239,26 +240,8 @@ function parseWchc(text: string): SessionWatches[] {
 // ---------------------------------------------------------------------------
 // The fake server
 
-interface FakeOptions {
-  config?: Partial<ServerConfig>;
-  serverId?: number;
-  mode?: ServerMode;
-  serving?: boolean;
-  readOnlyModeEnabled?: boolean;
-  stats?: Partial<FourLetterServerStats>;
-  connections?: ConnectionInfo[];
-  watches?: SessionWatches[];
-  dirSizes?: { dataDir: number; dataLogDir: number };
-  environment?: EnvironmentEntry[];
-  dump?: DumpState;
-  quorum?: QuorumFourLetterInfo;
-  extraValues?: Map<string, MonitorValue>;
-  extraSummaries?: Map<string, SummaryStats>;
-}
-
-interface Fake extends FourLetterContext {
-  readonly calls: string[];
-}
+type FakeOptions = FakeContextOptions;
+type Fake = FakeContext;
 
 const STANDALONE_CONFIG: Partial<ServerConfig> = {
   clientPort: 25181,
@@ -272,52 +255,9 @@ const STANDALONE_CONFIG: Partial<ServerConfig> = {
   fourLetterWordWhitelist: new Set(FOUR_LETTER_WORDS),
 };
 
+/** The shared fake context, with the standalone fixture server's version and settings. */
 function fake(o: FakeOptions = {}): Fake {
-  const calls: string[] = [];
-  let mask = 306n;
-  const stats: FourLetterServerStats = {
-    packetsReceived: 0,
-    packetsSent: 0,
-    outstandingRequests: 0,
-    requestLatency: { count: 0, total: 0, min: 0, max: 0 },
-    lastProcessedZxid: 0n,
-    nodeCount: 4,
-    watchCount: 0,
-    ephemeralsCount: 0,
-    approximateDataSize: 0,
-    globalSessions: 0,
-    localSessions: 0,
-    uptimeMs: 0,
-    clientResponseSize: { last: -1, min: -1, max: -1 },
-    authFailedCount: 0,
-    ...o.stats,
-  };
-  const ctx: Fake = {
-    calls,
-    version: ZK_VERSION,
-    config: defaultServerConfig({ ...STANDALONE_CONFIG, ...o.config }),
-    serverId: o.serverId ?? 0,
-    readOnlyModeEnabled: o.readOnlyModeEnabled,
-    isServing: () => o.serving ?? true,
-    mode: () => o.mode ?? 'standalone',
-    stats: () => stats,
-    connections: () => o.connections ?? [],
-    dataWatches: () => o.watches ?? [],
-    dirSizes: () => o.dirSizes ?? { dataDir: 0, dataLogDir: 0 },
-    environment: () => o.environment ?? [],
-    dumpState: () => o.dump ?? { sessionBuckets: [], ephemerals: [], connectionBuckets: [] },
-    quorum: () => o.quorum,
-    extraMonitorValues: () => o.extraValues ?? new Map(),
-    extraSummaries: () => o.extraSummaries ?? new Map(),
-    traceMask: () => mask,
-    setTraceMask: (m) => {
-      calls.push(`setTraceMask(${m})`);
-      mask = m;
-    },
-    resetStats: () => calls.push('resetStats'),
-    resetConnectionStats: () => calls.push('resetConnectionStats'),
-  };
-  return ctx;
+  return fakeContext({ ...o, version: ZK_VERSION, config: { ...STANDALONE_CONFIG, ...o.config } });
 }
 
 /** A stat/srvr fixture's values as fake options (connections from stat's client lines, or placeholders). */

@@ -18,7 +18,10 @@ import type {
 } from '../../src/protocol/four-letter-words.js';
 
 export interface FakeContextOptions {
+  /** The version line (default FAKE_VERSION). */
+  version?: string;
   config?: Partial<ServerConfig>;
+  readOnlyModeEnabled?: boolean;
   serverId?: number;
   mode?: ServerMode;
   serving?: boolean;
@@ -66,7 +69,7 @@ export function fakeContext(o: FakeContextOptions = {}): FakeContext {
   const ctx: FakeContext = {
     calls,
     serving: o.serving ?? true,
-    version: FAKE_VERSION,
+    version: o.version ?? FAKE_VERSION,
     config: defaultServerConfig({
       clientPort: 21990,
       dataDir: '/tmp/zkadm/data',
@@ -74,6 +77,7 @@ export function fakeContext(o: FakeContextOptions = {}): FakeContext {
       ...o.config,
     }),
     serverId: o.serverId ?? 0,
+    readOnlyModeEnabled: o.readOnlyModeEnabled,
     isServing: () => ctx.serving,
     mode: () => o.mode ?? 'standalone',
     stats: () => stats,
