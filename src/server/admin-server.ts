@@ -19,12 +19,11 @@ import {
   firstQueryValues,
   listenOrLog,
   NODE_MAX_HEADER_SIZE,
-  requestTarget,
+  type RequestTarget,
   send,
-  sendBadMessage,
   sendErrorPage,
+  serveRequest,
   trackRequestLine,
-  withinHeaderLimit,
 } from './jetty-http.js';
 import type { ServerConfig } from './server-config.js';
 
@@ -67,7 +66,9 @@ export class AdminServer {
     private readonly log: Logger,
   ) {
     this.prefix = settings.commandUrl.replace(/\/+$/, '');
-    this.http = createServer({ maxHeaderSize: NODE_MAX_HEADER_SIZE }, (req, res) => this.handle(req, res));
+    this.http = createServer({ maxHeaderSize: NODE_MAX_HEADER_SIZE }, (req, res) =>
+      serveRequest(req, res, this.log, 'AdminServer', (target, method) => this.route(req, res, target, method)),
+    );
     this.http.on('clientError', answerClientError);
     this.http.on('connection', trackRequestLine);
     applyIdleTimeout(this.http, settings.idleTimeoutMs);
@@ -93,25 +94,7 @@ export class AdminServer {
     this.boundPort = undefined;
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    try {
-      this.route(req, res);
-    } catch (err) {
-      // A failing command must not take the server down: answer 500 as a servlet container would.
-      this.log.error({ err, url: req.url }, 'AdminServer request failed');
-      if (!res.headersSent) sendErrorPage(req, res, 500, 'Server Error', req.url ?? '');
-      else res.destroy();
-    }
-  }
-
-  private route(req: IncomingMessage, res: ServerResponse): void {
-    if (!withinHeaderLimit(req, res)) return;
-    const target = requestTarget(req.url ?? '');
-    if (target === undefined) {
-      sendBadMessage(req, res, 400);
-      return;
-    }
-    const method = req.method ?? '';
+  private route(req: IncomingMessage, res: ServerResponse, target: RequestTarget, method: string): void {
     const inServlet = this.prefix === '' || target.path === this.prefix || target.path.startsWith(`${this.prefix}/`);
     switch (method) {
       case 'GET':

@@ -211,6 +211,34 @@ export function requestTarget(rawUrl: string): RequestTarget | undefined {
   return { path, query };
 }
 
+/**
+ * Serves one request as Jetty would before the servlet runs: oversized headers and
+ * undecodable targets are answered here; `route` gets the decoded target and the
+ * method. A throwing route answers 500 (as a servlet container does) and is logged,
+ * so one failing request never takes the server down.
+ */
+export function serveRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: Logger,
+  what: string,
+  route: (target: RequestTarget, method: string) => void,
+): void {
+  try {
+    if (!withinHeaderLimit(req, res)) return;
+    const target = requestTarget(req.url ?? '');
+    if (target === undefined) {
+      sendBadMessage(req, res, 400);
+      return;
+    }
+    route(target, req.method ?? '');
+  } catch (err) {
+    log.error({ err, url: req.url }, `${what} request failed`);
+    if (!res.headersSent) sendErrorPage(req, res, 500, 'Server Error', req.url ?? '');
+    else res.destroy();
+  }
+}
+
 /** The first value of each query parameter (the servlet parameter map's [0]); bad escapes are kept literally. */
 export function firstQueryValues(query: string): Map<string, string> {
   const args = new Map<string, string>();

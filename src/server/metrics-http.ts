@@ -54,12 +54,11 @@ import {
   closeServer,
   listenOrLog,
   NODE_MAX_HEADER_SIZE,
-  requestTarget,
+  type RequestTarget,
   send,
-  sendBadMessage,
   sendErrorPage,
+  serveRequest,
   trackRequestLine,
-  withinHeaderLimit,
 } from './jetty-http.js';
 import type { ServerConfig } from './server-config.js';
 
@@ -225,7 +224,9 @@ export class MetricsHttpServer {
     readonly settings: MetricsHttpSettings,
     private readonly log: Logger,
   ) {
-    this.http = createServer({ maxHeaderSize: NODE_MAX_HEADER_SIZE }, (req, res) => this.handle(req, res));
+    this.http = createServer({ maxHeaderSize: NODE_MAX_HEADER_SIZE }, (req, res) =>
+      serveRequest(req, res, this.log, 'metrics', (target, method) => this.route(req, res, target, method)),
+    );
     this.http.on('clientError', answerClientError);
     this.http.on('connection', trackRequestLine);
     applyIdleTimeout(this.http, IDLE_TIMEOUT_MS);
@@ -250,24 +251,7 @@ export class MetricsHttpServer {
     this.boundPort = undefined;
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    try {
-      this.route(req, res);
-    } catch (err) {
-      this.log.error({ err, url: req.url }, 'metrics request failed');
-      if (!res.headersSent) sendErrorPage(req, res, 500, 'Server Error', req.url ?? '');
-      else res.destroy();
-    }
-  }
-
-  private route(req: IncomingMessage, res: ServerResponse): void {
-    if (!withinHeaderLimit(req, res)) return;
-    const target = requestTarget(req.url ?? '');
-    if (target === undefined) {
-      sendBadMessage(req, res, 400);
-      return;
-    }
-    const method = req.method ?? '';
+  private route(req: IncomingMessage, res: ServerResponse, target: RequestTarget, method: string): void {
     const isMetrics = target.path === METRICS_PATH;
     switch (method) {
       case 'GET':
