@@ -44,6 +44,8 @@ function compiled(): Promise<string> {
     const sources = readdirSync(srcDir)
       .filter((f) => f.endsWith('.java'))
       .map((f) => join(srcDir, f));
+    // The JSON writer is shared with the plain Java client programs.
+    sources.push(conformanceAsset('java', 'Json.java'));
     const r = await run('javac', ['-implicit:none', '-d', dir, '-cp', CLASSPATH.join(':'), ...sources], { timeoutMs: 120_000 });
     assert.equal(r.code, 0, `javac failed:\n${describeRun(r)}`);
     return dir;

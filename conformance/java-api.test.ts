@@ -28,7 +28,7 @@ function compiled(): Promise<string> {
   compiling ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zkconf-java-api-'));
     buildDir = dir;
-    const r = await run('javac', ['-implicit:none', '-d', dir, '-cp', ZK_JAR, conformanceAsset('java', 'ApiConformance.java')], {
+    const r = await run('javac', ['-implicit:none', '-d', dir, '-cp', ZK_JAR, conformanceAsset('java', 'ApiConformance.java'), conformanceAsset('java', 'Json.java')], {
       timeoutMs: 120_000,
     });
     assert.equal(r.code, 0, `javac failed:\n${describeRun(r)}`);

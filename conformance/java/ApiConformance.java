@@ -74,55 +74,12 @@ public class ApiConformance {
     }
 
     static Map<String, Object> obj(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
-        return m;
+        return Json.obj(kv);
     }
 
     static void emit(Map<String, Object> m) {
-        StringBuilder sb = new StringBuilder();
-        json(sb, m);
-        System.out.println(sb);
+        System.out.println(Json.write(m));
         System.out.flush();
-    }
-
-    @SuppressWarnings("unchecked")
-    static void json(StringBuilder sb, Object o) {
-        if (o == null) {
-            sb.append("null");
-        } else if (o instanceof String) {
-            sb.append('"');
-            for (char c : ((String) o).toCharArray()) {
-                if (c == '"' || c == '\\') sb.append('\\').append(c);
-                else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                else sb.append(c);
-            }
-            sb.append('"');
-        } else if (o instanceof Number || o instanceof Boolean) {
-            sb.append(o);
-        } else if (o instanceof Map) {
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<String, Object> e : ((Map<String, Object>) o).entrySet()) {
-                if (!first) sb.append(',');
-                first = false;
-                json(sb, e.getKey());
-                sb.append(':');
-                json(sb, e.getValue());
-            }
-            sb.append('}');
-        } else if (o instanceof List) {
-            sb.append('[');
-            boolean first = true;
-            for (Object x : (List<Object>) o) {
-                if (!first) sb.append(',');
-                first = false;
-                json(sb, x);
-            }
-            sb.append(']');
-        } else {
-            json(sb, o.toString());
-        }
     }
 
     static Object z(long zxid) {

@@ -1,5 +1,5 @@
-// A tiny JSON writer for the Curator conformance program (no JSON library on the
-// Debian classpath). Maps keep their insertion order; 64-bit ids are written as
+// A tiny JSON writer for the Java conformance programs (conformance/java and
+// conformance/curator; no JSON library on the Debian classpath). Maps keep their insertion order; 64-bit ids are written as
 // "0x..." strings by the callers because JavaScript numbers lose them.
 import java.util.ArrayList;
 import java.util.Collection;
