@@ -7,11 +7,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processCpuMicros, processMemory, type MemoryInfo } from './proc-stat.js';
+import { sendFourLetterWord } from '../src/cli/four-letter-command.js';
 
 export type ServerKind = 'zookeeper' | 'zkts';
 export const HOST = '127.0.0.1';
@@ -61,24 +62,7 @@ export function freePort(): Promise<number> {
 
 /** A four-letter word's whole answer (the server closes after it); bounded. */
 export function fourLetterWord(port: number, word: string, timeoutMs = 3000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const sock = createConnection({ host: HOST, port });
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new Error(`${word}: no answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-    sock.once('connect', () => sock.write(word));
-    sock.on('data', (b: Buffer) => chunks.push(b));
-    sock.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    sock.once('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-  });
+  return sendFourLetterWord(word, HOST, port, timeoutMs);
 }
 
 /** `mntr` as key → value (numbers where they parse). */

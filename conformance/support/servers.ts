@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, stopChild } from './proc.js';
 import { after, before } from 'node:test';
+import { sendFourLetterWord } from '../../src/cli/four-letter-command.js';
 
 export type TargetName = 'zookeeper' | 'zkts';
 
@@ -73,24 +74,7 @@ export function freePort(): Promise<number> {
 
 /** Send a four-letter word and read the whole answer (the server closes after it). */
 export function fourLetterWord(port: number, word: string, timeoutMs = 2000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const sock = createConnection({ host: HOST, port });
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new Error(`${word}: no answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-    sock.once('connect', () => sock.write(word));
-    sock.on('data', (b: Buffer) => chunks.push(b));
-    sock.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    sock.once('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-  });
+  return sendFourLetterWord(word, HOST, port, timeoutMs);
 }
 
 function tcpConnects(port: number, timeoutMs = 1000): Promise<boolean> {
