@@ -61,7 +61,7 @@ function treeAsClientSees(tree: DataTree): Map<string, ClientNode> {
   const out = new Map<string, ClientNode>();
   for (const n of imageOfTree(tree, []).nodes) {
     const node = tree.getNode(n.path)!;
-    out.set(n.path, { data: node.data, stat: node.stat(), acl: node.acl });
+    out.set(n.path, { data: node.data, stat: node.stat(), acl: [...node.acl] });
   }
   return out;
 }

@@ -99,6 +99,11 @@ class Ledger {
   acks = 0;
 }
 
+function connectionCut(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
 const counterPath = (w: number): string => `/crash/counters/w${w}`;
 
 /** One writer: a session that keeps WINDOW writes in flight until stopped or cut off. */
@@ -116,7 +121,8 @@ async function runWriter(port: number, w: number, round: number, ledger: Ledger,
     try {
       return await send();
     } catch (err) {
-      if (c.closed || stop.now) return undefined;
+      // A kill -9 can show as ECONNRESET/EPIPE on a write before the socket's 'close' arrives.
+      if (c.closed || stop.now || connectionCut(err)) return undefined;
       throw err;
     }
   };

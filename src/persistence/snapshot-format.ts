@@ -10,7 +10,7 @@ import type { JuteWriter } from '../protocol/jute-writer.js';
  */
 export interface StoredNode {
   data: Buffer | null;
-  acl: ACL[];
+  acl: readonly ACL[];
   czxid: bigint;
   mzxid: bigint;
   ctime: bigint;

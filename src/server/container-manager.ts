@@ -27,14 +27,14 @@ export function containerCandidates(tree: ContainerTreeView, now: number, maxNev
   const out = new Set<string>();
   for (const path of tree.containers) {
     const node = tree.getNode(path);
-    if (!node || node.children.size > 0) continue;
+    if (!node || node.childCount > 0) continue;
     // The stored cversion counts child creates only, so > 0 means a child existed.
     if (node.cversion > 0) out.add(path);
     else if (maxNeverUsedIntervalMs !== 0 && elapsed(node, now) > maxNeverUsedIntervalMs) out.add(path);
   }
   for (const path of tree.ttls) {
     const node = tree.getNode(path);
-    if (!node || node.children.size > 0 || ownerKind(node.ephemeralOwner) !== 'ttl') continue;
+    if (!node || node.childCount > 0 || ownerKind(node.ephemeralOwner) !== 'ttl') continue;
     const ttl = ttlOf(node.ephemeralOwner);
     if (ttl !== 0n && BigInt(Math.floor(now)) - node.mtime > ttl) out.add(path);
   }

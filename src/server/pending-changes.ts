@@ -16,7 +16,7 @@ export interface ChangeRecord {
   aversion: number;
   childCount: number;
   ephemeralOwner: bigint;
-  acl: ACL[];
+  acl: readonly ACL[];
   /** Data length once applied (quota checks of setData). */
   dataLength: number;
 }
@@ -39,7 +39,7 @@ export class PendingChanges {
       version: node.version,
       cversion: node.cversion,
       aversion: node.aversion,
-      childCount: node.children.size,
+      childCount: node.childCount,
       ephemeralOwner: node.ephemeralOwner,
       acl: node.acl,
       dataLength: node.data?.length ?? 0,

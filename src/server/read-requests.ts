@@ -77,7 +77,7 @@ export function executeRead(tree: DataTree, req: ReadRequest, caller: ReadCaller
       const path = readPath(req.req.path);
       const node = nodeOrThrow(tree, path);
       if (!aclAllows(node.acl, Perms.READ | Perms.ADMIN, caller.authIds)) throw new KeeperError(Err.NOAUTH, path);
-      const acl = aclAllows(node.acl, Perms.ADMIN, caller.authIds) ? node.acl : maskDigestIds(node.acl);
+      const acl = aclAllows(node.acl, Perms.ADMIN, caller.authIds) ? [...node.acl] : maskDigestIds(node.acl);
       return { type: OpCode.getACL, acl, stat: node.stat() };
     }
     case OpCode.sync:

@@ -4,6 +4,7 @@ import { OpCode } from '../protocol/opcodes.js';
 import type { Txn, TxnBody } from '../protocol/txn.js';
 import { EventType, KeeperState } from '../protocol/watch-events.js';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from './acl.js';
+import { AclCache } from './acl-cache.js';
 import { CONTAINER_OWNER, ownerKind, ttlOwner } from './ephemeral-owner.js';
 import { baseName, parentOf } from './path-validation.js';
 import { QuotaTracker } from './quota.js';
@@ -17,6 +18,27 @@ export interface TxnResult {
   path?: string;
   stat?: Stat;
   multi?: TxnResult[];
+}
+
+/** A znode's stored fields, as a snapshot holds them. */
+export type StoredZNode = Pick<
+  ZNode,
+  'data' | 'acl' | 'czxid' | 'mzxid' | 'ctime' | 'mtime' | 'version' | 'cversion' | 'aversion' | 'ephemeralOwner' | 'pzxid'
+>;
+
+const EMPTY_DATA = Buffer.alloc(0);
+
+/**
+ * The data a znode keeps: its own copy, so that it does not pin the socket chunk
+ * or log row it was decoded from (a 100-byte view can hold 64 KB alive), and one
+ * shared empty buffer for the many znodes without data.
+ */
+function storedData(data: Buffer | null): Buffer | null {
+  if (data === null) return null;
+  if (data.length === 0) return EMPTY_DATA;
+  const copy = Buffer.allocUnsafe(data.length);
+  data.copy(copy);
+  return copy;
 }
 
 /** The paths of setWatches/setWatches2, by kind of watch. */
@@ -53,10 +75,13 @@ export class DataTree {
   readonly childWatches = new WatchManager();
   /** Quota stats, kept up to date by the txns applied here. */
   readonly quotas = new QuotaTracker((p) => this.nodes.get(p));
+  /** The shared ACL lists every znode points to. */
+  readonly acls = new AclCache();
   lastProcessedZxid = 0n;
 
   constructor() {
-    const zero = (data: Buffer | null, acl: ACL[], aversion = 0) => new ZNode(data, acl, 0n, 0n, 0n, 0n, 0, 0, aversion, 0n, 0n);
+    const zero = (data: Buffer | null, acl: ACL[], aversion = 0) =>
+      new ZNode(data, this.acls.intern(acl), 0n, 0n, 0n, 0n, 0, 0, aversion, 0n, 0n);
     this.nodes.set('/', zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
     this.addSystemNode(ZOOKEEPER_PATH, zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
     this.addSystemNode(QUOTA_PATH, zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
@@ -65,7 +90,7 @@ export class DataTree {
 
   private addSystemNode(path: string, node: ZNode): void {
     this.nodes.set(path, node);
-    this.nodes.get(parentOf(path))?.children.add(baseName(path));
+    this.nodes.get(parentOf(path))?.addChild(baseName(path));
   }
 
   getNode(path: string): ZNode | undefined {
@@ -214,8 +239,8 @@ export class DataTree {
   }
 
   /** Puts a node read from a snapshot in place; finishRestore() links the children. */
-  restoreNode(path: string, n: Omit<ZNode, 'children' | 'stat'>): void {
-    this.nodes.set(path, new ZNode(n.data, n.acl, n.czxid, n.mzxid, n.ctime, n.mtime, n.version, n.cversion, n.aversion, n.ephemeralOwner, n.pzxid));
+  restoreNode(path: string, n: StoredZNode): void {
+    this.nodes.set(path, new ZNode(storedData(n.data), this.acls.intern(n.acl), n.czxid, n.mzxid, n.ctime, n.mtime, n.version, n.cversion, n.aversion, n.ephemeralOwner, n.pzxid));
   }
 
   /** Rebuilds children, ephemerals, containers and TTLs from the nodes; returns paths whose parent is missing. */
@@ -224,12 +249,12 @@ export class DataTree {
     this.ephemerals.clear();
     this.containers.clear();
     this.ttls.clear();
-    for (const node of this.nodes.values()) if (node.children.size > 0) node.children.clear();
+    for (const node of this.nodes.values()) node.clearChildren();
     if (!this.nodes.has('/')) orphans.push('/');
     for (const [path, node] of this.nodes) {
       if (path === '/') continue;
       const parent = this.nodes.get(parentOf(path));
-      if (parent) parent.children.add(baseName(path));
+      if (parent) parent.addChild(baseName(path));
       else orphans.push(path);
       this.trackOwner(path, node.ephemeralOwner);
     }
@@ -248,6 +273,7 @@ export class DataTree {
     this.nodes.clear();
     for (const [path, node] of entries) {
       if (this.nodes.has(path)) throw new Error(`snapshot holds ${path} twice`);
+      node.acl = this.acls.intern(node.acl);
       this.nodes.set(path, node);
     }
     const orphans = this.finishRestore();
@@ -363,9 +389,9 @@ export class DataTree {
       parent.cversion = cv;
       parent.pzxid = zxid;
     }
-    if (parent.children.has(name)) throw new KeeperError(Err.NODEEXISTS, path);
-    const node = new ZNode(data, acl, zxid, zxid, time, time, 0, 0, 0, owner, zxid);
-    parent.children.add(name);
+    if (parent.hasChild(name)) throw new KeeperError(Err.NODEEXISTS, path);
+    const node = new ZNode(storedData(data), this.acls.intern(acl), zxid, zxid, time, time, 0, 0, 0, owner, zxid);
+    parent.addChild(name);
     this.nodes.set(path, node);
     this.trackOwner(path, owner);
     this.quotas.created(path, parentPath, name, data);
@@ -403,7 +429,7 @@ export class DataTree {
     if (zxid > parent.pzxid) parent.pzxid = zxid;
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
-    parent.children.delete(baseName(path));
+    parent.removeChild(baseName(path));
     this.nodes.delete(path);
     const owner = node.ephemeralOwner;
     switch (ownerKind(owner)) {
@@ -431,7 +457,7 @@ export class DataTree {
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
     const before = node.data;
-    node.data = data;
+    node.data = storedData(data);
     node.version = version;
     node.mzxid = zxid;
     node.mtime = time;
@@ -443,7 +469,7 @@ export class DataTree {
   private setACL(path: string, acl: ACL[], version: number): Stat {
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
-    node.acl = acl;
+    node.acl = this.acls.intern(acl);
     node.aversion = version;
     return node.stat();
   }

@@ -1,13 +1,20 @@
 import type { ACL, Stat } from '../protocol/generated/records.js';
 import { clientVisibleOwner } from './ephemeral-owner.js';
 
-/** One znode: data, ACL and the persisted stat fields (StatPersisted). */
+/** What a childless znode answers: most znodes of a large tree are leaves. */
+const NO_CHILDREN: ReadonlySet<string> = new Set<string>();
+
+/**
+ * One znode: data, ACL and the persisted stat fields (StatPersisted). Kept small,
+ * since a tree holds millions: the children set exists only while there are
+ * children, and the ACL list is the tree's shared copy (never mutate it).
+ */
 export class ZNode {
-  readonly children = new Set<string>();
+  private kids: Set<string> | null = null;
   constructor(
     /** null when created or set with null data: ZooKeeper hands null back. */
     public data: Buffer | null,
-    public acl: ACL[],
+    public acl: readonly ACL[],
     public czxid: bigint,
     public mzxid: bigint,
     public ctime: bigint,
@@ -20,9 +27,37 @@ export class ZNode {
     public pzxid: bigint,
   ) {}
 
+  /** The names of the children, live (read-only: change them through addChild/removeChild). */
+  get children(): ReadonlySet<string> {
+    return this.kids ?? NO_CHILDREN;
+  }
+
+  get childCount(): number {
+    return this.kids === null ? 0 : this.kids.size;
+  }
+
+  hasChild(name: string): boolean {
+    return this.kids !== null && this.kids.has(name);
+  }
+
+  addChild(name: string): void {
+    if (this.kids === null) this.kids = new Set();
+    this.kids.add(name);
+  }
+
+  removeChild(name: string): void {
+    if (this.kids === null) return;
+    this.kids.delete(name);
+    if (this.kids.size === 0) this.kids = null;
+  }
+
+  clearChildren(): void {
+    this.kids = null;
+  }
+
   /** The Stat clients see: cversion also counts deletes, owner hides container/TTL marks. */
   stat(): Stat {
-    const numChildren = this.children.size;
+    const numChildren = this.childCount;
     return {
       czxid: this.czxid,
       mzxid: this.mzxid,

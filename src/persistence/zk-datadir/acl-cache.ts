@@ -5,6 +5,7 @@
  * -1 stands for world:anyone ALL on the nodes ZooKeeper itself creates.
  */
 import type { ACL } from '../../protocol/generated/records.js';
+import { aclListKey } from '../../tree/acl-cache.js';
 import { ZkFileFormatError } from './file-header.js';
 import { OPEN_ACL_KEY, type SnapshotAclEntry } from './snapshot-file.js';
 
@@ -15,18 +16,14 @@ function isOpenAcl(acl: readonly ACL[]): boolean {
   return acl.length === 1 && acl[0]!.perms === 31 && acl[0]!.id.scheme === 'world' && acl[0]!.id.id === 'anyone';
 }
 
-/** Lists are equal when their entries are, in order (Java's List.equals). */
-function aclIdentity(acl: readonly ACL[]): string {
-  return JSON.stringify(acl.map((a) => [a.perms, a.id.scheme, a.id.id]));
-}
 
 export class AclCacheBuilder {
   private readonly keys = new Map<string, bigint>();
   readonly entries: SnapshotAclEntry[] = [];
 
-  keyFor(path: string, acl: ACL[]): bigint {
+  keyFor(path: string, acl: readonly ACL[]): bigint {
     if (BUILT_IN_PATHS.has(path) && isOpenAcl(acl)) return OPEN_ACL_KEY;
-    const identity = aclIdentity(acl);
+    const identity = aclListKey(acl);
     let key = this.keys.get(identity);
     if (key === undefined) {
       key = BigInt(this.entries.length + 1);
@@ -41,13 +38,13 @@ const OPEN_ACL: ACL[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 
 /** Resolves the keys of a snapshot's nodes back to ACL lists. */
 export class AclCacheReader {
-  private readonly byKey = new Map<bigint, ACL[]>();
+  private readonly byKey = new Map<bigint, readonly ACL[]>();
 
   constructor(entries: readonly SnapshotAclEntry[]) {
     for (const e of entries) this.byKey.set(e.key, e.acls);
   }
 
-  aclFor(key: bigint, path: string): ACL[] {
+  aclFor(key: bigint, path: string): readonly ACL[] {
     if (key === OPEN_ACL_KEY) return OPEN_ACL;
     const acl = this.byKey.get(key);
     // ZooKeeper fails on such a node when it is read ("Failed to fetch acls").

@@ -29,6 +29,7 @@ export function adler32(buf: Uint8Array, start = 0, end = buf.length, prev = 1):
 /** CRC32 (the zip/zlib polynomial) of the parts one after another. */
 export function crc32(...parts: Uint8Array[]): number {
   let c = 0;
-  for (const p of parts) c = zlibCrc32(p, c);
+  // zlib restarts at 0 when handed a null data pointer, which an empty buffer may have.
+  for (const p of parts) if (p.length > 0) c = zlibCrc32(p, c);
   return c;
 }

@@ -31,7 +31,7 @@ export interface SnapshotSession {
 
 export interface SnapshotAclEntry {
   key: bigint;
-  acls: ACL[];
+  acls: readonly ACL[];
 }
 
 export interface SnapshotNode {

@@ -11,7 +11,7 @@ export interface ZkImageNode {
   path: string;
   /** null is kept apart from empty: clients see the difference. */
   data: Buffer | null;
-  acl: ACL[];
+  acl: readonly ACL[];
   /**
    * The stat as stored: cversion counts child creations only, and
    * ephemeralOwner carries the container/TTL marks (see tree/ephemeral-owner.ts).
