@@ -5,6 +5,7 @@
  * Run in its own process with --expose-gc (profile.ts does); prints JSON.
  */
 import { DataTree } from '../src/tree/data-tree.js';
+import { ZNode } from '../src/tree/znode.js';
 import type { ACL } from '../src/protocol/generated/records.js';
 import { OpCode } from '../src/protocol/opcodes.js';
 import type { Txn } from '../src/protocol/txn.js';
@@ -80,9 +81,11 @@ export function probe(n: number): MemoryProbe {
   if (b.tree.lastProcessedZxid === 0n) throw new Error('empty tree');
   const chunk = Buffer.alloc(65536);
   const parts: Record<string, number> = {
-    'empty children Set (every znode has one)': weigh(() => new Set<string>()),
-    'ACL list decoded per request ([{perms, id: {scheme, id}}])': weigh((i) => [{ perms: 31, id: { scheme: 'world'.slice(0), id: `anyone${i}`.slice(0, 6) } }]),
-    'Buffer view of the data (object only)': weigh((i) => chunk.subarray(i % 400, (i % 400) + 100)),
+    'ZNode object (11 stat/data/ACL fields + children slot)': weigh((i) => new ZNode('', [], 1n, 1n, 1n, 1n, i, 0, 0, 0n, 1n)),
+    'children Set (only while a znode has children)': weigh(() => new Set<string>()),
+    'ACL list decoded per request ([{perms, id: {scheme, id}}]; the tree keeps one shared copy)': weigh((i) => [{ perms: 31, id: { scheme: 'world'.slice(0), id: `anyone${i}`.slice(0, 6) } }]),
+    'Buffer view of 100 bytes (object only; a request holds one)': weigh((i) => chunk.subarray(i % 400, (i % 400) + 100)),
+    '100 bytes of data as the znode keeps it (byte string)': weigh((i) => chunk.toString('latin1', i % 400, (i % 400) + 100)),
     'one BigInt (zxid, time, owner fields)': weigh((i) => BigInt(i) + 1234567890123n),
     'path key "/s0/n0000000000"': weigh((i) => `/s0/n${String(i).padStart(10, '0')}`),
     'Stat object built per read (11 fields)': weigh((i) => ({ czxid: 1n, mzxid: 1n, ctime: 1n, mtime: 1n, version: i, cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 100, numChildren: 0, pzxid: 1n })),

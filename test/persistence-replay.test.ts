@@ -42,7 +42,7 @@ function fuzzySnapshot(states: DataTree[], picks: Record<string, number>, zxid: 
   for (const [path, after] of Object.entries(picks)) {
     const node = states[after]?.getNode(path);
     assert.ok(node, `${path} exists after ${after} txns`);
-    snap.restoreNode(path, { ...node, data: node.data, acl: node.acl });
+    snap.restoreNode(path, node);
   }
   assert.deepEqual(snap.finishRestore(), []);
   snap.lastProcessedZxid = zxid;

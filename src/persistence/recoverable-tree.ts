@@ -9,7 +9,7 @@ import type { StoredNode } from './snapshot-format.js';
  */
 export interface RecoverableTree extends SnapshotSource {
   lastProcessedZxid: bigint;
-  /** Puts a node read from a snapshot in place (children are linked later). */
+  /** Puts a node read from a snapshot in place (children are linked later); node.data becomes the tree's own, so pass a copy, not a view. */
   restoreNode(path: string, node: StoredNode): void;
   /** Links children to parents after the last restoreNode; returns paths whose parent is missing. */
   finishRestore(): string[];

@@ -9,7 +9,8 @@ import type { JuteWriter } from '../protocol/jute-writer.js';
  * paths. zkts's ZNode has this shape, so the live tree is written directly.
  */
 export interface StoredNode {
-  data: Buffer | null;
+  /** The data, one char per byte (ZNode's form). */
+  bytes: string | null;
   acl: readonly ACL[];
   czxid: bigint;
   mzxid: bigint;
@@ -29,7 +30,7 @@ export interface StoredNode {
  */
 export function encodeNodeRecord(w: JuteWriter, path: string, n: StoredNode): void {
   w.writeString(path);
-  w.writeBuffer(n.data);
+  w.writeByteString(n.bytes);
   w.writeInt(n.acl.length);
   for (const a of n.acl) ACL.encode(w, a);
   // StatPersisted, field by field as its jute record orders them, with longs
@@ -78,14 +79,12 @@ function writeLongNoAlloc(w: JuteWriter, v: bigint): void {
 
 const EMPTY = Buffer.alloc(0);
 
-/** A jute buffer copied out of the chunk (one allocation, no intermediate view). */
-function readOwnedBuffer(r: JuteReader): Buffer | null {
+/** A jute buffer copied out of the chunk as a byte string (one allocation, no intermediate view). */
+function readByteString(r: JuteReader): string | null {
   const len = r.readInt();
   if (len === -1) return null;
   if (len < -1 || len > r.remaining()) throw new JuteDecodeError(`bad data length ${len} at offset ${r.offset - 4}`);
-  if (len === 0) return EMPTY;
-  const out = Buffer.allocUnsafe(len);
-  r.buf.copy(out, 0, r.offset, r.offset + len);
+  const out = r.buf.toString('latin1', r.offset, r.offset + len);
   r.offset += len;
   return out;
 }
@@ -100,7 +99,7 @@ function skipBytes(r: JuteReader): void {
 /**
  * Decodes chunks into nodes. Identical ACL lists (nearly all of them, in most
  * trees) decode to one shared array, as ZooKeeper's ACL cache shares them, and
- * node data is copied out so the chunk buffer is not kept alive by it. Written
+ * node data is copied out (as a byte string) so the chunk buffer is not kept alive by it. Written
  * for speed: a 1M-node restart spends most of its time here.
  */
 export class NodeRecordDecoder {
@@ -113,7 +112,7 @@ export class NodeRecordDecoder {
     for (let i = 0; i < expectedNodes; i++) {
       const path = r.readString();
       if (path === null || path.charCodeAt(0) !== 0x2f) throw new JuteDecodeError(`bad node path ${JSON.stringify(path)} in snapshot chunk`);
-      const data = readOwnedBuffer(r);
+      const bytes = readByteString(r);
       const acl = this.readAcl(r);
       // Most nodes repeat values across their stat (mzxid = pzxid = czxid for a
       // node never changed, mtime = ctime) and have no owner: one BigInt serves.
@@ -126,7 +125,7 @@ export class NodeRecordDecoder {
       const aversion = r.readInt();
       const ephemeralOwner = readLongReusing(r, ZERO);
       const pzxid = readLongReusing(r, mzxid);
-      onNode(path, { data, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid });
+      onNode(path, { bytes, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid });
     }
     if (r.remaining() !== 0) throw new JuteDecodeError(`${r.remaining()} stray bytes after ${expectedNodes} nodes in snapshot chunk`);
   }

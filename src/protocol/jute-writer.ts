@@ -71,6 +71,17 @@ export class JuteWriter {
     this.offset += v.length;
   }
 
+  /** A jute buffer held as a byte string (one char per byte, as ZNode keeps data). */
+  writeByteString(v: string | null): void {
+    if (v === null) {
+      this.writeInt(-1);
+      return;
+    }
+    this.writeInt(v.length);
+    this.ensure(v.length);
+    this.offset += this.buf.write(v, this.offset, v.length, 'latin1');
+  }
+
   writeString(v: string | null): void {
     if (v === null) {
       this.writeInt(-1);

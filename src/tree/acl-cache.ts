@@ -12,8 +12,20 @@ export class AclCache {
     if (this.lists.get(key)?.deref() === undefined) this.lists.delete(key);
   });
 
+  /** The list last asked about and its shared copy: restores and batches repeat one list. */
+  private lastAsked: readonly ACL[] | null = null;
+  private lastShared: readonly ACL[] = [];
+
   /** The shared list equal to `acl` (the same entries in the same order). */
   intern(acl: readonly ACL[]): readonly ACL[] {
+    if (acl === this.lastAsked || acl === this.lastShared) return this.lastShared;
+    const shared = this.lookUp(acl);
+    this.lastAsked = acl;
+    this.lastShared = shared;
+    return shared;
+  }
+
+  private lookUp(acl: readonly ACL[]): readonly ACL[] {
     const key = aclListKey(acl);
     const known = this.lists.get(key)?.deref();
     if (known) return known;

@@ -9,7 +9,7 @@ import { CONTAINER_OWNER, ownerKind, ttlOwner } from './ephemeral-owner.js';
 import { baseName, parentOf } from './path-validation.js';
 import { QuotaTracker } from './quota.js';
 import { WatchManager, WatchMode, type Watcher, type WatchModeFlag } from './watch-manager.js';
-import { ZNode } from './znode.js';
+import { byteStringOf, ZNode } from './znode.js';
 
 /** What applying one txn did, from which the reply is built. */
 export interface TxnResult {
@@ -23,23 +23,8 @@ export interface TxnResult {
 /** A znode's stored fields, as a snapshot holds them. */
 export type StoredZNode = Pick<
   ZNode,
-  'data' | 'acl' | 'czxid' | 'mzxid' | 'ctime' | 'mtime' | 'version' | 'cversion' | 'aversion' | 'ephemeralOwner' | 'pzxid'
+  'bytes' | 'acl' | 'czxid' | 'mzxid' | 'ctime' | 'mtime' | 'version' | 'cversion' | 'aversion' | 'ephemeralOwner' | 'pzxid'
 >;
-
-const EMPTY_DATA = Buffer.alloc(0);
-
-/**
- * The data a znode keeps: its own copy, so that it does not pin the socket chunk
- * or log row it was decoded from (a 100-byte view can hold 64 KB alive), and one
- * shared empty buffer for the many znodes without data.
- */
-function storedData(data: Buffer | null): Buffer | null {
-  if (data === null) return null;
-  if (data.length === 0) return EMPTY_DATA;
-  const copy = Buffer.allocUnsafe(data.length);
-  data.copy(copy);
-  return copy;
-}
 
 /** The paths of setWatches/setWatches2, by kind of watch. */
 export interface WatchLists {
@@ -80,12 +65,12 @@ export class DataTree {
   lastProcessedZxid = 0n;
 
   constructor() {
-    const zero = (data: Buffer | null, acl: ACL[], aversion = 0) =>
-      new ZNode(data, this.acls.intern(acl), 0n, 0n, 0n, 0n, 0, 0, aversion, 0n, 0n);
-    this.nodes.set('/', zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
-    this.addSystemNode(ZOOKEEPER_PATH, zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
-    this.addSystemNode(QUOTA_PATH, zero(Buffer.alloc(0), OPEN_ACL_UNSAFE));
-    this.addSystemNode(CONFIG_PATH, zero(Buffer.alloc(0), READ_ACL_UNSAFE, -1));
+    const zero = (acl: ACL[], aversion = 0) =>
+      new ZNode('', this.acls.intern(acl), 0n, 0n, 0n, 0n, 0, 0, aversion, 0n, 0n);
+    this.nodes.set('/', zero(OPEN_ACL_UNSAFE));
+    this.addSystemNode(ZOOKEEPER_PATH, zero(OPEN_ACL_UNSAFE));
+    this.addSystemNode(QUOTA_PATH, zero(OPEN_ACL_UNSAFE));
+    this.addSystemNode(CONFIG_PATH, zero(READ_ACL_UNSAFE, -1));
   }
 
   private addSystemNode(path: string, node: ZNode): void {
@@ -118,7 +103,7 @@ export class DataTree {
   /** Sum of path and data lengths, as ZooKeeper's approximate data size. */
   approximateDataSize(): number {
     let n = 0;
-    for (const [p, node] of this.nodes) n += p.length + (node.data?.length ?? 0);
+    for (const [p, node] of this.nodes) n += p.length + node.dataLength;
     return n;
   }
 
@@ -238,9 +223,11 @@ export class DataTree {
     return this.nodes.entries();
   }
 
-  /** Puts a node read from a snapshot in place; finishRestore() links the children. */
+  /**
+   * Puts a node read from a snapshot in place; finishRestore() links the children.
+   */
   restoreNode(path: string, n: StoredZNode): void {
-    this.nodes.set(path, new ZNode(storedData(n.data), this.acls.intern(n.acl), n.czxid, n.mzxid, n.ctime, n.mtime, n.version, n.cversion, n.aversion, n.ephemeralOwner, n.pzxid));
+    this.nodes.set(path, new ZNode(n.bytes, this.acls.intern(n.acl), n.czxid, n.mzxid, n.ctime, n.mtime, n.version, n.cversion, n.aversion, n.ephemeralOwner, n.pzxid));
   }
 
   /** Rebuilds children, ephemerals, containers and TTLs from the nodes; returns paths whose parent is missing. */
@@ -390,11 +377,11 @@ export class DataTree {
       parent.pzxid = zxid;
     }
     if (parent.hasChild(name)) throw new KeeperError(Err.NODEEXISTS, path);
-    const node = new ZNode(storedData(data), this.acls.intern(acl), zxid, zxid, time, time, 0, 0, 0, owner, zxid);
+    const node = new ZNode(byteStringOf(data), this.acls.intern(acl), zxid, zxid, time, time, 0, 0, 0, owner, zxid);
     parent.addChild(name);
     this.nodes.set(path, node);
     this.trackOwner(path, owner);
-    this.quotas.created(path, parentPath, name, data);
+    this.quotas.created(path, parentPath, name, data?.length ?? 0);
     this.fire(this.dataWatches.trigger(path), EventType.NodeCreated, path, acl);
     this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath, parent.acl);
     return node.stat();
@@ -446,7 +433,7 @@ export class DataTree {
       case 'persistent':
         break;
     }
-    this.quotas.deleted(path, parentPath, baseName(path), node.data);
+    this.quotas.deleted(path, parentPath, baseName(path), node.dataLength);
     const fired = this.dataWatches.trigger(path);
     this.fire(fired, EventType.NodeDeleted, path, node.acl);
     this.fire(this.childWatches.trigger(path, fired), EventType.NodeDeleted, path, node.acl);
@@ -456,12 +443,12 @@ export class DataTree {
   private setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): Stat {
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
-    const before = node.data;
-    node.data = storedData(data);
+    const before = node.dataLength;
+    node.bytes = byteStringOf(data);
     node.version = version;
     node.mzxid = zxid;
     node.mtime = time;
-    this.quotas.dataChanged(path, before, data);
+    this.quotas.dataChanged(path, before, node.dataLength);
     this.fire(this.dataWatches.trigger(path), EventType.NodeDataChanged, path, node.acl);
     return node.stat();
   }

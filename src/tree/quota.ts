@@ -194,7 +194,6 @@ export type QuotaLog = (level: QuotaLogLevel, msg: string, details: Record<strin
 
 export type QuotaNodeLookup = (path: string) => ZNode | undefined;
 
-const dataLength = (data: Buffer | null): number => data?.length ?? 0;
 
 /**
  * An unreadable limits or stats node met by the quota check. ZooKeeper hits a runtime
@@ -223,8 +222,8 @@ export class QuotaTracker {
     return prefix === '/' || prefix === '' ? null : prefix;
   }
 
-  /** After `path` was created with `data` (the txn's data). */
-  created(path: string, parentPath: string, name: string, data: Buffer | null): void {
+  /** After `path` was created with `dataLength` bytes of data. */
+  created(path: string, parentPath: string, name: string, dataLength: number): void {
     if (parentPath.startsWith(QUOTA_ROOT)) {
       const quotaOf = parentPath.substring(QUOTA_ROOT.length);
       if (name === LIMIT_NODE) {
@@ -236,11 +235,11 @@ export class QuotaTracker {
       if (name === STAT_NODE) this.recount(quotaOf);
     }
     const prefix = this.quotaPrefixOf(path);
-    if (prefix !== null) this.addToStats(prefix, BigInt(dataLength(data)), 1n);
+    if (prefix !== null) this.addToStats(prefix, BigInt(dataLength), 1n);
   }
 
-  /** After `path` (whose data was `data`) was deleted. */
-  deleted(path: string, parentPath: string, name: string, data: Buffer | null): void {
+  /** After `path` (which held `dataLength` bytes) was deleted. */
+  deleted(path: string, parentPath: string, name: string, dataLength: number): void {
     if (name === LIMIT_NODE && parentPath.startsWith(PROC_ROOT)) {
       // ZooKeeper strips the /zookeeper/quota prefix by length from any parent under /zookeeper;
       // where that throws (a shorter parent, or nothing left) ZooKeeper 3.8.0 stops serving.
@@ -249,13 +248,13 @@ export class QuotaTracker {
       else this.trie.delete(quotaOf);
     }
     const prefix = this.quotaPrefixOf(path);
-    if (prefix !== null) this.addToStats(prefix, -BigInt(dataLength(data)), -1n);
+    if (prefix !== null) this.addToStats(prefix, -BigInt(dataLength), -1n);
   }
 
-  /** After setData on `path` replaced `before` by `after`. */
-  dataChanged(path: string, before: Buffer | null, after: Buffer | null): void {
+  /** After setData on `path` replaced `before` bytes of data by `after` bytes. */
+  dataChanged(path: string, before: number, after: number): void {
     const prefix = this.quotaPrefixOf(path);
-    if (prefix !== null) this.addToStats(prefix, BigInt(dataLength(after) - dataLength(before)), 0n);
+    if (prefix !== null) this.addToStats(prefix, BigInt(after - before), 0n);
   }
 
   /** Rebuilds the trie and every stats node from the tree (after loading a snapshot). */
@@ -294,7 +293,7 @@ export class QuotaTracker {
       const n = this.node(p === '' ? '/' : p);
       if (!n) continue;
       count++;
-      bytes += BigInt(dataLength(n.data));
+      bytes += BigInt(n.dataLength);
       for (const c of n.children) stack.push(`${p}/${c}`);
     }
     const stats = this.node(statPath(quotaOf));

@@ -5,15 +5,28 @@ import { clientVisibleOwner } from './ephemeral-owner.js';
 const NO_CHILDREN: ReadonlySet<string> = new Set<string>();
 
 /**
+ * Bytes as a string of one char per byte (latin1). A znode keeps its data so: a
+ * 100-byte string is one compact heap object, where a Buffer is a ~100-byte view
+ * object plus its bytes outside the heap — about 100 bytes more per znode.
+ */
+export type ByteString = string;
+
+/** A znode's data as it keeps it (its own copy: it never pins the buffer `data` views). */
+export function byteStringOf(data: Buffer | null): ByteString | null {
+  return data === null ? null : data.toString('latin1');
+}
+
+/**
  * One znode: data, ACL and the persisted stat fields (StatPersisted). Kept small,
  * since a tree holds millions: the children set exists only while there are
- * children, and the ACL list is the tree's shared copy (never mutate it).
+ * children, the data is a byte string, and the ACL list is the tree's shared copy
+ * (never mutate it).
  */
 export class ZNode {
   private kids: Set<string> | null = null;
   constructor(
-    /** null when created or set with null data: ZooKeeper hands null back. */
-    public data: Buffer | null,
+    /** The data; null when created or set with null data: ZooKeeper hands null back. */
+    public bytes: ByteString | null,
     public acl: readonly ACL[],
     public czxid: bigint,
     public mzxid: bigint,
@@ -26,6 +39,19 @@ export class ZNode {
     public ephemeralOwner: bigint,
     public pzxid: bigint,
   ) {}
+
+  /** The data as a new Buffer (a copy: changing it changes nothing here). */
+  get data(): Buffer | null {
+    return this.bytes === null ? null : Buffer.from(this.bytes, 'latin1');
+  }
+
+  set data(data: Buffer | null) {
+    this.bytes = byteStringOf(data);
+  }
+
+  get dataLength(): number {
+    return this.bytes === null ? 0 : this.bytes.length;
+  }
 
   /** The names of the children, live (read-only: change them through addChild/removeChild). */
   get children(): ReadonlySet<string> {
@@ -67,7 +93,7 @@ export class ZNode {
       cversion: this.cversion * 2 - numChildren,
       aversion: this.aversion,
       ephemeralOwner: clientVisibleOwner(this.ephemeralOwner),
-      dataLength: this.data?.length ?? 0,
+      dataLength: this.dataLength,
       numChildren,
       pzxid: this.pzxid,
     };

@@ -10,7 +10,7 @@ import { OpCode } from '../../protocol/opcodes.js';
 import type { Txn, TxnBody } from '../../protocol/txn.js';
 import { DataTree, type TxnResult } from '../../tree/data-tree.js';
 import { parentOf } from '../../tree/path-validation.js';
-import { ZNode } from '../../tree/znode.js';
+import { byteStringOf, ZNode } from '../../tree/znode.js';
 import type { ZxidDigest } from './snapshot-file.js';
 import type { LoggedTxn } from './txn-entry.js';
 import { nodeDigest, TREE_DIGEST_VERSION, treeDigest } from './tree-digest.js';
@@ -33,7 +33,7 @@ export function storedStat(node: ZNode): StatPersisted {
 
 function znodeOf(n: ZkImageNode): ZNode {
   const s = n.stat;
-  return new ZNode(n.data, n.acl, s.czxid, s.mzxid, s.ctime, s.mtime, s.version, s.cversion, s.aversion, s.ephemeralOwner, s.pzxid);
+  return new ZNode(byteStringOf(n.data), n.acl, s.czxid, s.mzxid, s.ctime, s.mtime, s.version, s.cversion, s.aversion, s.ephemeralOwner, s.pzxid);
 }
 
 export function treeFromImage(image: ZkImage): DataTree {
