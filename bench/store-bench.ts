@@ -10,6 +10,9 @@
  *                                                        is written under read and write load
  *   node dist/bench/store-bench.js recovery-zk [N ...] the same restart on Apache ZooKeeper 3.8 (Debian package)
  *   node dist/bench/store-bench.js all
+ *   node dist/bench/store-bench.js build N             builds a store of N znodes and leaves it (prints where)
+ *   node dist/bench/store-bench.js open DIR            recovers the store in DIR in-process (to profile:
+ *                                                        node --cpu-prof dist/bench/store-bench.js open DIR)
  *
  * Every loop is bounded in count and time; servers listen on 127.0.0.1 only and
  * child processes are stopped by pid. Stores go to a temp dir (ZKTS_BENCH_DIR to
@@ -312,6 +315,16 @@ async function benchRecovery(sizes: number[]): Promise<void> {
   }
 }
 
+/** One in-process recovery of an existing store, timed (the store is left as it was). */
+async function openStore(dir: string): Promise<void> {
+  if (!dir) throw new Error('open needs the store directory (from `build`)');
+  const r0 = performance.now();
+  const opened = await DurableStore.open(storeSettings(defaultServerConfig({ dataDir: dir })), () => new DataTree(), silent);
+  const ms = performance.now() - r0;
+  out('in-process recovery', `${Math.round(opened.report.ms)} ms (snapshot load ${Math.round(opened.report.snapshot?.ms ?? 0)} ms, ${opened.report.replayed} txns replayed; open with writers ${Math.round(ms)} ms)`);
+  await opened.store.close();
+}
+
 async function benchSnapshot(n: number): Promise<void> {
   out('== snapshot', `fuzzy snapshot of ${n} znodes under load (1 reader, 4 writers x 4 in flight), in-process`);
   const dir = freshDir(`snapshot-${n}`);
@@ -453,6 +466,12 @@ async function main(): Promise<void> {
     if (what === 'recovery' || what === 'all') await benchRecovery(sizes.length > 0 ? sizes : [200_000, 1_000_000]);
     if (what === 'snapshot' || what === 'all') await benchSnapshot(sizes[0] ?? 1_000_000);
     if (what === 'recovery-zk' || what === 'all') await benchRecoveryZooKeeper(sizes.length > 0 ? sizes : [200_000, 1_000_000]);
+    if (what === 'build') {
+      const dir = mkdtempSync(join(tmpdir(), `zkts-store-${sizes[0] ?? 1_000_000}-`));
+      await buildStore(dir, sizes[0] ?? 1_000_000, 10_000);
+      out('store built (remove it when done)', dir);
+    }
+    if (what === 'open') await openStore(args[0] ?? '');
   } finally {
     if (!process.env['ZKTS_BENCH_DIR']) rmSync(root, { recursive: true, force: true });
   }
