@@ -5,6 +5,7 @@
  * Run in its own process with --expose-gc (profile.ts does); prints JSON.
  */
 import { DataTree } from '../src/tree/data-tree.js';
+import { StatStore } from '../src/tree/stat-store.js';
 import { ZNode } from '../src/tree/znode.js';
 import type { ACL } from '../src/protocol/generated/records.js';
 import { OpCode } from '../src/protocol/opcodes.js';
@@ -80,8 +81,9 @@ export function probe(n: number): MemoryProbe {
   const b = fill(n, true);
   if (b.tree.lastProcessedZxid === 0n) throw new Error('empty tree');
   const chunk = Buffer.alloc(65536);
+  const stats = new StatStore();
   const parts: Record<string, number> = {
-    'ZNode object (11 stat/data/ACL fields + children slot)': weigh((i) => new ZNode('', [], 1n, 1n, 1n, 1n, i, 0, 0, 0n, 1n)),
+    'ZNode object (data, ACL, children, stat slot; the stat itself is 64 B outside the heap)': weigh(() => new ZNode(stats, '', [])),
     'children Set (only while a znode has children)': weigh(() => new Set<string>()),
     'ACL list decoded per request ([{perms, id: {scheme, id}}]; the tree keeps one shared copy)': weigh((i) => [{ perms: 31, id: { scheme: 'world'.slice(0), id: `anyone${i}`.slice(0, 6) } }]),
     'Buffer view of 100 bytes (object only; a request holds one)': weigh((i) => chunk.subarray(i % 400, (i % 400) + 100)),

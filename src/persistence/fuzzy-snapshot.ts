@@ -1,5 +1,5 @@
 import { JuteWriter } from '../protocol/jute-writer.js';
-import { encodeNodeRecord, encodeSessions, type StoredNode } from './snapshot-format.js';
+import { encodeNodeRecord, encodeSessions, type SnapshotNode } from './snapshot-format.js';
 import type { SnapshotRequest } from './snapshot-protocol.js';
 import type { WorkerRpc } from './worker-rpc.js';
 
@@ -11,7 +11,7 @@ export interface SnapshotSource {
    * while it is walked are still visited, deleted ones are skipped (a Map's
    * iterator behaves so).
    */
-  nodeEntries(): Iterator<[string, StoredNode]>;
+  nodeEntries(): Iterator<[string, SnapshotNode]>;
 }
 
 export interface SnapshotTuning {

@@ -1,6 +1,6 @@
 import type { Txn } from '../protocol/txn.js';
 import type { SnapshotSource } from './fuzzy-snapshot.js';
-import type { StoredNode } from './snapshot-format.js';
+import type { ACL } from '../protocol/generated/records.js';
 
 /**
  * What recovery needs of a tree (zkts's DataTree has it): load nodes from a
@@ -9,8 +9,11 @@ import type { StoredNode } from './snapshot-format.js';
  */
 export interface RecoverableTree extends SnapshotSource {
   lastProcessedZxid: bigint;
-  /** Puts a node read from a snapshot in place (children are linked later); node.data becomes the tree's own, so pass a copy, not a view. */
-  restoreNode(path: string, node: StoredNode): void;
+  /**
+   * Puts a node read from a snapshot in place (children are linked later): its
+   * data (one char per byte), ACL, and the jute StatPersisted record at stat[statOffset].
+   */
+  restoreRecord(path: string, data: string | null, acl: readonly ACL[], stat: Uint8Array, statOffset: number): void;
   /** Links children to parents after the last restoreNode; returns paths whose parent is missing. */
   finishRestore(): string[];
   /** Applies a txn; replays of txns the fuzzy snapshot already shows must be harmless. */

@@ -1,4 +1,3 @@
-import { endianness } from 'node:os';
 import { ACL } from '../protocol/generated/records.js';
 import { JuteDecodeError, JuteReader } from '../protocol/jute-reader.js';
 import type { JuteWriter } from '../protocol/jute-writer.js';
@@ -8,73 +7,27 @@ import type { JuteWriter } from '../protocol/jute-writer.js';
  * (data, ACL, StatPersisted). Children are not stored: they follow from the
  * paths. zkts's ZNode has this shape, so the live tree is written directly.
  */
-export interface StoredNode {
+export interface SnapshotNode {
   /** The data, one char per byte (ZNode's form). */
   bytes: string | null;
   acl: readonly ACL[];
-  czxid: bigint;
-  mzxid: bigint;
-  ctime: bigint;
-  mtime: bigint;
-  version: number;
-  /** ZooKeeper's stored form: creates of children. */
-  cversion: number;
-  aversion: number;
-  ephemeralOwner: bigint;
-  pzxid: bigint;
+  /** Writes the StatPersisted record (jute). */
+  writeStatPersisted(w: JuteWriter): void;
 }
+
+/** Bytes of a jute StatPersisted: 6 longs and 3 ints. */
+export const STAT_PERSISTED_BYTES = 60;
 
 /**
  * A snapshot chunk is node records back to back, each jute-encoded:
  *   ustring path, buffer data, vector<ACL> acl, StatPersisted stat
  */
-export function encodeNodeRecord(w: JuteWriter, path: string, n: StoredNode): void {
+export function encodeNodeRecord(w: JuteWriter, path: string, n: SnapshotNode): void {
   w.writeString(path);
   w.writeByteString(n.bytes);
   w.writeInt(n.acl.length);
   for (const a of n.acl) ACL.encode(w, a);
-  // StatPersisted, field by field as its jute record orders them, with longs
-  // written without BigInt arithmetic: a snapshot writes millions of them, and
-  // the garbage would mean young-generation GCs while requests wait.
-  writeLongNoAlloc(w, n.czxid);
-  writeLongNoAlloc(w, n.mzxid);
-  writeLongNoAlloc(w, n.ctime);
-  writeLongNoAlloc(w, n.mtime);
-  w.writeInt(n.version);
-  w.writeInt(n.cversion);
-  w.writeInt(n.aversion);
-  writeLongNoAlloc(w, n.ephemeralOwner);
-  writeLongNoAlloc(w, n.pzxid);
-}
-
-const scratch64 = new BigInt64Array(1);
-const scratch32 = new Int32Array(scratch64.buffer);
-const [LOW, HIGH] = endianness() === 'LE' ? [0, 1] : [1, 0];
-
-const ZERO = 0n;
-
-/**
- * Reads a jute long, handing back `same` when the value equals it, and making
- * any other value with one allocation (through a typed array, where
- * readBigInt64BE makes several): a 1M-node snapshot holds 6M longs.
- */
-function readLongReusing(r: JuteReader, same: bigint): bigint {
-  const hi = r.readInt();
-  const lo = r.readInt();
-  if (hi === 0 && lo === 0) return ZERO;
-  // Compared as int halves: building a BigInt to compare would be the very allocation saved.
-  scratch64[0] = same;
-  if (scratch32[HIGH] === hi && scratch32[LOW] === lo) return same;
-  scratch32[HIGH] = hi;
-  scratch32[LOW] = lo;
-  return scratch64[0] as bigint;
-}
-
-/** A jute long as two ints, split through a typed array rather than with BigInt operators. */
-function writeLongNoAlloc(w: JuteWriter, v: bigint): void {
-  scratch64[0] = v;
-  w.writeInt(scratch32[HIGH] as number);
-  w.writeInt(scratch32[LOW] as number);
+  n.writeStatPersisted(w);
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -107,25 +60,25 @@ export class NodeRecordDecoder {
   private lastAcl: ACL[] = [];
   private lastAclBytes: Buffer = EMPTY;
 
-  decodeChunk(bytes: Buffer, expectedNodes: number, onNode: (path: string, node: StoredNode) => void): void {
+  /**
+   * Hands each node to onNode: its path, data, shared ACL list, and where in
+   * `bytes` its StatPersisted record starts (STAT_PERSISTED_BYTES long).
+   */
+  decodeChunk(
+    bytes: Buffer,
+    expectedNodes: number,
+    onNode: (path: string, data: string | null, acl: readonly ACL[], stat: Buffer, statOffset: number) => void,
+  ): void {
     const r = new JuteReader(bytes);
     for (let i = 0; i < expectedNodes; i++) {
       const path = r.readString();
       if (path === null || path.charCodeAt(0) !== 0x2f) throw new JuteDecodeError(`bad node path ${JSON.stringify(path)} in snapshot chunk`);
-      const bytes = readByteString(r);
+      const data = readByteString(r);
       const acl = this.readAcl(r);
-      // Most nodes repeat values across their stat (mzxid = pzxid = czxid for a
-      // node never changed, mtime = ctime) and have no owner: one BigInt serves.
-      const czxid = readLongReusing(r, ZERO);
-      const mzxid = readLongReusing(r, czxid);
-      const ctime = readLongReusing(r, ZERO);
-      const mtime = readLongReusing(r, ctime);
-      const version = r.readInt();
-      const cversion = r.readInt();
-      const aversion = r.readInt();
-      const ephemeralOwner = readLongReusing(r, ZERO);
-      const pzxid = readLongReusing(r, mzxid);
-      onNode(path, { bytes, acl, czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, pzxid });
+      const statOffset = r.offset;
+      if (r.remaining() < STAT_PERSISTED_BYTES) throw new JuteDecodeError(`snapshot chunk ends inside the stat of ${path}`);
+      r.offset += STAT_PERSISTED_BYTES;
+      onNode(path, data, acl, bytes, statOffset);
     }
     if (r.remaining() !== 0) throw new JuteDecodeError(`${r.remaining()} stray bytes after ${expectedNodes} nodes in snapshot chunk`);
   }
@@ -142,8 +95,10 @@ export class NodeRecordDecoder {
       skipBytes(r);
       skipBytes(r);
     }
+    const last = this.lastAclBytes;
+    // Compared in place: a view per node would be a million short-lived objects.
+    if (r.offset - start === last.length && r.buf.compare(last, 0, last.length, start, r.offset) === 0) return this.lastAcl;
     const bytes = r.buf.subarray(start, r.offset);
-    if (bytes.equals(this.lastAclBytes)) return this.lastAcl;
     const key = bytes.toString('latin1');
     let shared = this.acls.get(key);
     if (!shared) {

@@ -47,7 +47,7 @@ export function loadSnapshot<T extends RecoverableTree>(db: Database.Database, i
     .iterate(info.id) as IterableIterator<{ seq: bigint; node_count: bigint; bytes: Buffer; crc: bigint }>;
   let seq = 0;
   let nodes = 0;
-  const onNode = tree.restoreNode.bind(tree);
+  const onNode = tree.restoreRecord.bind(tree);
   for (const c of chunks) {
     if (Number(c.seq) !== seq) throw new BadSnapshotError(`${what}: chunk ${seq} missing`);
     if (checksum(c.bytes) !== Number(c.crc)) throw new BadSnapshotError(`${what}: chunk ${seq} fails its checksum`);

@@ -71,6 +71,12 @@ export class JuteWriter {
     this.offset += v.length;
   }
 
+  /** Bytes [start, end) of src as they are (no length prefix): a record already in jute form. */
+  writeBytesOf(src: Buffer, start: number, end: number): void {
+    this.ensure(end - start);
+    this.offset += src.copy(this.buf, this.offset, start, end);
+  }
+
   /** A jute buffer held as a byte string (one char per byte, as ZNode keeps data). */
   writeByteString(v: string | null): void {
     if (v === null) {

@@ -9,6 +9,7 @@ import { CONTAINER_OWNER, ownerKind, ttlOwner } from './ephemeral-owner.js';
 import { baseName, parentOf } from './path-validation.js';
 import { QuotaTracker } from './quota.js';
 import { WatchManager, WatchMode, type Watcher, type WatchModeFlag } from './watch-manager.js';
+import { StatStore } from './stat-store.js';
 import { byteStringOf, ZNode } from './znode.js';
 
 /** What applying one txn did, from which the reply is built. */
@@ -62,11 +63,16 @@ export class DataTree {
   readonly quotas = new QuotaTracker((p) => this.nodes.get(p));
   /** The shared ACL lists every znode points to. */
   readonly acls = new AclCache();
+  /** Every znode's stat fields. */
+  private readonly stats = new StatStore();
   lastProcessedZxid = 0n;
 
   constructor() {
-    const zero = (acl: ACL[], aversion = 0) =>
-      new ZNode('', this.acls.intern(acl), 0n, 0n, 0n, 0n, 0, 0, aversion, 0n, 0n);
+    const zero = (acl: ACL[], aversion = 0) => {
+      const node = new ZNode(this.stats, '', this.acls.intern(acl));
+      node.aversion = aversion;
+      return node;
+    };
     this.nodes.set('/', zero(OPEN_ACL_UNSAFE));
     this.addSystemNode(ZOOKEEPER_PATH, zero(OPEN_ACL_UNSAFE));
     this.addSystemNode(QUOTA_PATH, zero(OPEN_ACL_UNSAFE));
@@ -227,7 +233,28 @@ export class DataTree {
    * Puts a node read from a snapshot in place; finishRestore() links the children.
    */
   restoreNode(path: string, n: StoredZNode): void {
-    this.nodes.set(path, new ZNode(n.bytes, this.acls.intern(n.acl), n.czxid, n.mzxid, n.ctime, n.mtime, n.version, n.cversion, n.aversion, n.ephemeralOwner, n.pzxid));
+    const node = this.placeNode(path, n.bytes, n.acl);
+    node.czxid = n.czxid;
+    node.mzxid = n.mzxid;
+    node.ctime = n.ctime;
+    node.mtime = n.mtime;
+    node.version = n.version;
+    node.cversion = n.cversion;
+    node.aversion = n.aversion;
+    node.ephemeralOwner = n.ephemeralOwner;
+    node.pzxid = n.pzxid;
+  }
+
+  /** restoreNode for a snapshot record: the stat as a jute StatPersisted at stat[statOffset]. */
+  restoreRecord(path: string, bytes: string | null, acl: readonly ACL[], stat: Uint8Array, statOffset: number): void {
+    this.placeNode(path, bytes, acl).loadStatPersisted(stat, statOffset);
+  }
+
+  private placeNode(path: string, bytes: string | null, acl: readonly ACL[]): ZNode {
+    const node = new ZNode(this.stats, bytes, this.acls.intern(acl));
+    this.nodes.get(path)?.release();
+    this.nodes.set(path, node);
+    return node;
   }
 
   /** Rebuilds children, ephemerals, containers and TTLs from the nodes; returns paths whose parent is missing. */
@@ -256,12 +283,12 @@ export class DataTree {
    * Replaces the whole tree with the nodes of a snapshot taken at `zxid` (an Apache
    * ZooKeeper snapshot being imported). Fires no watches.
    */
-  loadSnapshot(entries: Iterable<readonly [path: string, node: ZNode]>, zxid: bigint): void {
+  loadSnapshot(entries: Iterable<readonly [path: string, node: StoredZNode]>, zxid: bigint): void {
+    for (const node of this.nodes.values()) node.release();
     this.nodes.clear();
     for (const [path, node] of entries) {
       if (this.nodes.has(path)) throw new Error(`snapshot holds ${path} twice`);
-      node.acl = this.acls.intern(node.acl);
-      this.nodes.set(path, node);
+      this.restoreNode(path, node);
     }
     const orphans = this.finishRestore();
     if (orphans.includes('/')) throw new Error('snapshot has no root node');
@@ -377,7 +404,8 @@ export class DataTree {
       parent.pzxid = zxid;
     }
     if (parent.hasChild(name)) throw new KeeperError(Err.NODEEXISTS, path);
-    const node = new ZNode(byteStringOf(data), this.acls.intern(acl), zxid, zxid, time, time, 0, 0, 0, owner, zxid);
+    const node = new ZNode(this.stats, byteStringOf(data), this.acls.intern(acl));
+    node.setCreated(zxid, time, owner);
     parent.addChild(name);
     this.nodes.set(path, node);
     this.trackOwner(path, owner);
@@ -437,7 +465,7 @@ export class DataTree {
     const fired = this.dataWatches.trigger(path);
     this.fire(fired, EventType.NodeDeleted, path, node.acl);
     this.fire(this.childWatches.trigger(path, fired), EventType.NodeDeleted, path, node.acl);
-    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath, parent.acl);
+    this.fire(this.childWatches.trigger(parentPath), EventType.NodeChildrenChanged, parentPath, parent.acl);    node.release();
   }
 
   private setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): Stat {

@@ -8,7 +8,7 @@
 import type { StatPersisted, TxnDigest } from '../../protocol/generated/records.js';
 import { OpCode } from '../../protocol/opcodes.js';
 import type { Txn, TxnBody } from '../../protocol/txn.js';
-import { DataTree, type TxnResult } from '../../tree/data-tree.js';
+import { DataTree, type StoredZNode, type TxnResult } from '../../tree/data-tree.js';
 import { parentOf } from '../../tree/path-validation.js';
 import { byteStringOf, ZNode } from '../../tree/znode.js';
 import type { ZxidDigest } from './snapshot-file.js';
@@ -31,9 +31,8 @@ export function storedStat(node: ZNode): StatPersisted {
   };
 }
 
-function znodeOf(n: ZkImageNode): ZNode {
-  const s = n.stat;
-  return new ZNode(byteStringOf(n.data), n.acl, s.czxid, s.mzxid, s.ctime, s.mtime, s.version, s.cversion, s.aversion, s.ephemeralOwner, s.pzxid);
+function znodeOf(n: ZkImageNode): StoredZNode {
+  return { bytes: byteStringOf(n.data), acl: n.acl, ...n.stat };
 }
 
 export function treeFromImage(image: ZkImage): DataTree {
