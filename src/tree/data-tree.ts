@@ -233,7 +233,7 @@ export class DataTree {
    * Puts a node read from a snapshot in place; finishRestore() links the children.
    */
   restoreNode(path: string, n: StoredZNode): void {
-    const node = this.placeNode(path, n.bytes, n.acl);
+    const node = new ZNode(this.stats, n.bytes, this.acls.intern(n.acl));
     node.czxid = n.czxid;
     node.mzxid = n.mzxid;
     node.ctime = n.ctime;
@@ -243,18 +243,20 @@ export class DataTree {
     node.aversion = n.aversion;
     node.ephemeralOwner = n.ephemeralOwner;
     node.pzxid = n.pzxid;
+    this.place(path, node);
   }
 
   /** restoreNode for a snapshot record: the stat as a jute StatPersisted at stat[statOffset]. */
   restoreRecord(path: string, bytes: string | null, acl: readonly ACL[], stat: Uint8Array, statOffset: number): void {
-    this.placeNode(path, bytes, acl).loadStatPersisted(stat, statOffset);
+    const node = new ZNode(this.stats, bytes, this.acls.intern(acl));
+    node.loadStatPersisted(stat, statOffset);
+    this.place(path, node);
   }
 
-  private placeNode(path: string, bytes: string | null, acl: readonly ACL[]): ZNode {
-    const node = new ZNode(this.stats, bytes, this.acls.intern(acl));
+  /** Puts a restored node at `path`, in place of any node there (the empty tree's own). */
+  private place(path: string, node: ZNode): void {
     this.nodes.get(path)?.release();
     this.nodes.set(path, node);
-    return node;
   }
 
   /** Rebuilds children, ephemerals, containers and TTLs from the nodes; returns paths whose parent is missing. */

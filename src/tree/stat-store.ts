@@ -32,6 +32,11 @@ const scratch = new BigInt64Array(1);
 const scratchBytes = new Uint8Array(scratch.buffer);
 const littleEndian = endianness() === 'LE';
 
+/** A released slot's ZNode has offset -1: using it is a bug that must not read another znode's slot. */
+function live(offset: number): void {
+  if (offset < 0) throw new Error('stat of a deleted znode');
+}
+
 export class StatStore {
   private buf = Buffer.alloc(INITIAL_SLOTS * SLOT_BYTES);
   private used = 0;
@@ -62,11 +67,13 @@ export class StatStore {
   }
 
   getLong(offset: number, field: LongField): bigint {
+    live(offset);
     return this.buf.readBigInt64BE(offset + StatField[field]);
   }
 
   /** Writes a long without BigInt arithmetic (Buffer.writeBigInt64BE allocates intermediate BigInts). */
   setLong(offset: number, field: LongField, value: bigint): void {
+    live(offset);
     scratch[0] = value;
     const at = offset + StatField[field];
     const b = this.buf;
@@ -76,40 +83,42 @@ export class StatStore {
 
   /** Copies one long field from another slot (a create sets czxid = mzxid = pzxid). */
   copyLong(offset: number, from: LongField, to: LongField): void {
+    live(offset);
     this.buf.copy(this.buf, offset + StatField[to], offset + StatField[from], offset + StatField[from] + 8);
   }
 
-  /** Is the long field greater than `value`? (Compared without making a BigInt of it.) */
-  longAbove(offset: number, field: LongField, value: bigint): boolean {
-    return this.getLong(offset, field) > value;
-  }
-
   getInt(offset: number, field: IntField): number {
+    live(offset);
     return this.buf.readInt32BE(offset + StatField[field]);
   }
 
   setInt(offset: number, field: IntField, value: number): void {
+    live(offset);
     this.buf.writeInt32BE(value, offset + StatField[field]);
   }
 
   /** Is the stored ephemeralOwner zero (a persistent znode)? */
   ownerIsZero(offset: number): boolean {
+    live(offset);
     const at = offset + StatField.ephemeralOwner;
     return this.buf.readInt32BE(at) === 0 && this.buf.readInt32BE(at + 4) === 0;
   }
 
   /** Fills a slot from a jute StatPersisted record at src[at]. */
   load(offset: number, src: Uint8Array, at: number): void {
+    live(offset);
     for (let i = 0; i < STAT_PERSISTED_BYTES; i++) this.buf[offset + i] = src[at + i] as number;
   }
 
   /** Writes bytes [from, to) of a slot (field offsets of StatField) as they are. */
   writeTo(w: JuteWriter, offset: number, from: number, to: number): void {
+    live(offset);
     w.writeBytesOf(this.buf, offset + from, offset + to);
   }
 
   /** The first three bytes of the stored owner, which tell containers and TTL nodes (see ephemeral-owner.ts). */
   ownerHighBytes(offset: number): number {
+    live(offset);
     const at = offset + StatField.ephemeralOwner;
     return (this.buf[at]! << 16) | (this.buf[at + 1]! << 8) | this.buf[at + 2]!;
   }
