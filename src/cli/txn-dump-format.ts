@@ -77,7 +77,8 @@ function txnText(body: TxnBody): string {
       const t = body.txn;
       return `${t.path},${utf8(t.data)},${aclListToString(t.acl)},${t.ephemeral},${t.parentCVersion}`;
     }
-    case OpCode.setData: {
+    case OpCode.setData:
+    case OpCode.reconfig: {
       const t = body.txn;
       return `${t.path},${utf8(t.data)},${t.version}`;
     }

@@ -26,6 +26,8 @@ export type TxnBody =
   | { type: typeof OpCode.createTTL; txn: CreateTTLTxn }
   | { type: typeof OpCode.delete | typeof OpCode.deleteContainer; txn: DeleteTxn }
   | { type: typeof OpCode.setData; txn: SetDataTxn }
+  /** A dynamic reconfiguration: ZooKeeper logs it as a setData of /zookeeper/config. */
+  | { type: typeof OpCode.reconfig; txn: SetDataTxn }
   | { type: typeof OpCode.setACL; txn: SetACLTxn }
   | { type: typeof OpCode.check; txn: CheckVersionTxn }
   | { type: typeof OpCode.createSession; txn: CreateSessionTxn }
@@ -51,6 +53,7 @@ export function encodeTxnBody(w: JuteWriter, body: TxnBody): void {
     case OpCode.deleteContainer:
       return DeleteTxn.encode(w, body.txn);
     case OpCode.setData:
+    case OpCode.reconfig:
       return SetDataTxn.encode(w, body.txn);
     case OpCode.setACL:
       return SetACLTxn.encode(w, body.txn);
@@ -87,6 +90,7 @@ export function decodeTxnBody(type: number, r: JuteReader): TxnBody {
     case OpCode.deleteContainer:
       return { type, txn: DeleteTxn.decode(r) };
     case OpCode.setData:
+    case OpCode.reconfig:
       return { type, txn: SetDataTxn.decode(r) };
     case OpCode.setACL:
       return { type, txn: SetACLTxn.decode(r) };

@@ -337,7 +337,9 @@ export class DataTree {
           res.path = body.txn.path ?? '';
           this.deleteNode(res.path, zxid);
           break;
-        case OpCode.setData: {
+        case OpCode.setData:
+        case OpCode.reconfig: {
+          // A reconfig is logged as a setData of /zookeeper/config and applied as one.
           const t = body.txn;
           res.path = t.path ?? '';
           res.stat = this.setData(res.path, t.data, t.version, zxid, time);

@@ -84,6 +84,7 @@ function touchedPaths(tree: DataTree, sessionId: bigint, body: TxnBody, out: Set
       withParent(body.txn.path);
       break;
     case OpCode.setData:
+    case OpCode.reconfig:
     case OpCode.setACL:
       if (body.txn.path !== null) out.add(body.txn.path);
       break;
