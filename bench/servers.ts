@@ -6,13 +6,13 @@
  * (the restart workload needs that) and is stopped by its pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { processCpuMicros, processMemory, type MemoryInfo } from './proc-stat.js';
 import { sendFourLetterWord } from '../src/cli/four-letter-command.js';
+import { freePort } from '../test/support/free-port.js';
+import { repoRoot } from '../test/support/repo-root.js';
 
 export type ServerKind = 'zookeeper' | 'zkts';
 export const HOST = '127.0.0.1';
@@ -39,26 +39,7 @@ export function zooCfg(dataDir: string, port: number, extra: Record<string, stri
   return Object.entries(kv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
 }
 
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 12; i++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  throw new Error('bench: no package.json above this file');
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
+export { freePort, repoRoot };
 
 /** A four-letter word's whole answer (the server closes after it); bounded. */
 export function fourLetterWord(port: number, word: string, timeoutMs = 3000): Promise<string> {

@@ -3,21 +3,10 @@
  * and, when it overstays, killed by its own pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot } from '../../test/support/repo-root.js';
 
-/** The repository root: walk up from this (compiled or source) file to the dir holding package.json. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 12; i++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  throw new Error(`conformance: no package.json above ${fileURLToPath(import.meta.url)}`);
-}
+export { repoRoot } from '../../test/support/repo-root.js';
 
 /** Non-TS assets (.py, .java) are read from the source tree, never from dist/. */
 export function conformanceAsset(...parts: string[]): string {

@@ -6,12 +6,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, stopChild } from './proc.js';
 import { after, before } from 'node:test';
 import { sendFourLetterWord } from '../../src/cli/four-letter-command.js';
+import { freePort } from '../../test/support/free-port.js';
 
 export type TargetName = 'zookeeper' | 'zkts';
 
@@ -60,17 +61,7 @@ export interface StartOptions {
 const ZK_SERVER_SH = '/usr/share/zookeeper/bin/zkServer.sh';
 const ZKTS_READY = '"msg":"zkts serving"';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
+export { freePort };
 
 /** Send a four-letter word and read the whole answer (the server closes after it). */
 export function fourLetterWord(port: number, word: string, timeoutMs = 2000): Promise<string> {

@@ -3,21 +3,11 @@
  * (`../shared/fixtures` next to the repository root; see its README.md).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-function findRepoRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json found above ${start}`);
-    dir = parent;
-  }
-}
+import { join, resolve } from 'node:path';
+import { repoRoot as findRepoRoot } from './repo-root.js';
 
 /** Repository root: the nearest directory above this (compiled) file holding package.json. */
-export const repoRoot: string = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+export const repoRoot: string = findRepoRoot();
 
 /** Absolute path of the shared fixtures folder that sits beside the repository root. */
 export const fixturesDir: string = resolve(repoRoot, '..', 'shared', 'fixtures');
