@@ -128,17 +128,18 @@ describe('SQLite txn log', () => {
     assert.deepEqual([left.length, left[0]?.zxid, left.at(-1)?.zxid], [1000, 11_001n, 12_000n]);
   });
 
-  it('takes a stage larger than the shared data area (1 MiB) in one commit', async () => {
+  it('commits a batch larger than one stage (4 MiB) as several commits, resolving once all are durable', async () => {
     const file = logFile();
     const log = await SqliteTxnLog.open(file, false);
     const big = Buffer.alloc(4096, 0x5a);
     const txns: Txn[] = [];
-    for (let i = 1; i <= 600; i++) txns.push(txn(BigInt(i), { type: OpCode.setData, txn: { path: `/big${i}`, data: big, version: i } }));
+    for (let i = 1; i <= 1200; i++) txns.push(txn(BigInt(i), { type: OpCode.setData, txn: { path: `/big${i}`, data: big, version: i } }));
     await log.append(txns);
+    assert.deepEqual([log.stats.commits, log.stats.txns], [2, 1200]);
     await log.close();
     const got = rows(file);
-    assert.equal(got.length, 600);
-    assert.deepEqual(decodeStoredTxn(got[599]?.txn as Buffer), txns[599]);
+    assert.equal(got.length, 1200);
+    assert.deepEqual(decodeStoredTxn(got[1199]?.txn as Buffer), txns[1199]);
   });
 
   it('checkpoints between commits, so the WAL stays bounded and is rewritten from its start', async () => {

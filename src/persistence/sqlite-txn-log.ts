@@ -41,7 +41,7 @@ interface Staged {
  * A stage is closed at this size and the next txns go to the one after it, so
  * one commit's bytes always fit the channel's data area.
  */
-const STAGE_BYTES = 64 * 1024 * 1024;
+const STAGE_BYTES = 4 * 1024 * 1024;
 /** Stage writers up to this size are kept for the next stage; larger ones are dropped. */
 const KEEP_WRITER_BYTES = 1024 * 1024;
 
@@ -149,6 +149,7 @@ export class SqliteTxnLog implements TxnLog {
     this.inFlight = this.outcome('append', posted).then(
       () => {
         this.stats.record(s.zxids.length, this.channel.commitMs());
+        this.stats.checkpoints = this.channel.checkpoints();
         this.commitNext();
         for (const c of s.completions) c.stageDone();
       },
@@ -160,11 +161,14 @@ export class SqliteTxnLog implements TxnLog {
     );
   }
 
-  /** Waits until the worker has finished request `seq` of `box`; rejects with its error, or if the worker died. */
+  /**
+   * Waits until the worker has finished request `seq` of `box` (the only one of
+   * that mailbox in flight); rejects with its error, or if the worker died.
+   */
   private async outcome(box: Mailbox, seq: number): Promise<void> {
     for (;;) {
       const done = this.channel.done(box);
-      if (done >= seq) break;
+      if (done === seq) break;
       if (this.failure) throw this.failure;
       await this.channel.changed(box, done);
     }

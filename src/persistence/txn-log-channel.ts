@@ -28,10 +28,13 @@ const CTL_OP = 7;
 const CTL_FAILED = 8;
 const APPEND_ERROR_LEN = 9;
 const CTL_ERROR_LEN = 10;
+const CHECKPOINT_COUNT = 11;
 /** Float64 / BigInt64 slots (8-byte units) of the control block. */
 const COMMIT_MS = 8;
 const CTL_ARG = 9;
 const CTL_RESULT = 10;
+const CHECKPOINT_MS_TOTAL = 11;
+const CHECKPOINT_MS_MAX = 12;
 /** Byte ranges of the error texts. */
 const ERROR_BYTES = 1024;
 const APPEND_ERROR_AT = 1024;
@@ -40,7 +43,7 @@ const CONTROL_BYTES = 4096;
 
 /** The data area grows (it is a growable SharedArrayBuffer) up to this. */
 const DATA_INITIAL = 1 << 20;
-export const DATA_MAX = 1 << 30;
+const DATA_MAX = 1 << 30;
 
 export const ControlOp = { open: 1, purge: 2, close: 3 } as const;
 export type ControlOp = (typeof ControlOp)[keyof typeof ControlOp];
@@ -102,7 +105,8 @@ export class TxnLogChannel {
     for (let i = 0; i < n; i++) e[i] = ends[i] as number;
     new Uint8Array(this.data, n * 12, bytes.length).set(bytes);
     Atomics.store(this.i32, APPEND_COUNT, n);
-    const seq = Atomics.add(this.i32, APPEND_REQ, 1) + 1;
+    // Sequence numbers wrap around (int32): they are only ever compared for equality.
+    const seq = (Atomics.add(this.i32, APPEND_REQ, 1) + 1) | 0;
     this.ring();
     return seq;
   }
@@ -111,7 +115,7 @@ export class TxnLogChannel {
   postControl(op: ControlOp, arg = 0n): number {
     Atomics.store(this.i32, CTL_OP, op);
     this.i64[CTL_ARG] = arg;
-    const seq = Atomics.add(this.i32, CTL_REQ, 1) + 1;
+    const seq = (Atomics.add(this.i32, CTL_REQ, 1) + 1) | 0;
     this.ring();
     return seq;
   }
@@ -158,6 +162,11 @@ export class TxnLogChannel {
     return this.f64[CTL_RESULT] as number;
   }
 
+  /** The writer's WAL checkpoints so far (for stats; read without synchronisation). */
+  checkpoints(): { count: number; totalMs: number; maxMs: number } {
+    return { count: Atomics.load(this.i32, CHECKPOINT_COUNT), totalMs: this.f64[CHECKPOINT_MS_TOTAL] as number, maxMs: this.f64[CHECKPOINT_MS_MAX] as number };
+  }
+
   // ---- writer thread ----
 
   /** Sleeps until the doorbell differs from `seen`; returns its value then. */
@@ -201,6 +210,12 @@ export class TxnLogChannel {
     }
     Atomics.store(this.i32, CTL_DONE, seq);
     Atomics.notify(this.i32, CTL_DONE);
+  }
+
+  recordCheckpoint(ms: number): void {
+    this.f64[CHECKPOINT_MS_TOTAL] = (this.f64[CHECKPOINT_MS_TOTAL] as number) + ms;
+    this.f64[CHECKPOINT_MS_MAX] = Math.max(this.f64[CHECKPOINT_MS_MAX] as number, ms);
+    Atomics.add(this.i32, CHECKPOINT_COUNT, 1);
   }
 
   private writeError(failedSlot: number, lenSlot: number, at: number, text: string): void {

@@ -82,7 +82,9 @@ class LogWriter {
     this.framesSinceCheckpoint = 0;
     // PASSIVE: nothing else writes this file, so it copies every frame and the
     // next commit restarts the WAL from its beginning.
+    const t0 = performance.now();
     this.checkpointStmt.run();
+    channel.recordCheckpoint(performance.now() - t0);
   }
 
   /** Deletes every txn with zxid <= throughZxid, in slices; `between` runs between slices. */
