@@ -16,20 +16,36 @@
  * slices.
  */
 
-/** Int32 slots of the control block. */
-const BELL = 0;
-const APPEND_REQ = 1;
-const APPEND_DONE = 2;
-const APPEND_FAILED = 3;
-const APPEND_COUNT = 4;
-const CTL_REQ = 5;
-const CTL_DONE = 6;
-const CTL_OP = 7;
-const CTL_FAILED = 8;
-const APPEND_ERROR_LEN = 9;
-const CTL_ERROR_LEN = 10;
-const CHECKPOINT_COUNT = 11;
-/** Float64 / BigInt64 slots (8-byte units) of the control block. */
+/** Int32 slots of the control block (exported for the tests). */
+export const Int32Slot = {
+  bell: 0,
+  appendReq: 1,
+  appendDone: 2,
+  appendFailed: 3,
+  appendCount: 4,
+  ctlReq: 5,
+  ctlDone: 6,
+  ctlOp: 7,
+  ctlFailed: 8,
+  appendErrorLen: 9,
+  ctlErrorLen: 10,
+  checkpointCount: 11,
+} as const;
+const {
+  bell: BELL,
+  appendReq: APPEND_REQ,
+  appendDone: APPEND_DONE,
+  appendFailed: APPEND_FAILED,
+  appendCount: APPEND_COUNT,
+  ctlReq: CTL_REQ,
+  ctlDone: CTL_DONE,
+  ctlOp: CTL_OP,
+  ctlFailed: CTL_FAILED,
+  appendErrorLen: APPEND_ERROR_LEN,
+  ctlErrorLen: CTL_ERROR_LEN,
+  checkpointCount: CHECKPOINT_COUNT,
+} = Int32Slot;
+/** Float64 / BigInt64 slots (8-byte units, after the Int32 ones) of the control block. */
 const COMMIT_MS = 8;
 const CTL_ARG = 9;
 const CTL_RESULT = 10;
