@@ -56,7 +56,7 @@ const KEEP_WRITER_BYTES = 1024 * 1024;
  * channel (txn-log-channel.ts), so reads go on while the worker waits for the disk.
  */
 export class SqliteTxnLog implements TxnLog {
-  readonly stats = new CommitStats();
+  private readonly commitStats = new CommitStats();
   /** Waiting stages, oldest first; appends go to the last. */
   private readonly stages: Staged[] = [];
   private spareWriter: JuteWriter | undefined = new JuteWriter(16 * 1024);
@@ -94,6 +94,12 @@ export class SqliteTxnLog implements TxnLog {
       throw err;
     }
     return log;
+  }
+
+  /** Group-commit sizes, commit times, and the writer's checkpoints so far. */
+  get stats(): CommitStats {
+    this.commitStats.checkpoints = this.channel.checkpoints();
+    return this.commitStats;
   }
 
   append(txns: readonly Txn[]): Promise<void> {
@@ -148,8 +154,7 @@ export class SqliteTxnLog implements TxnLog {
     // then applies and replies), so the writer starts the next commit meanwhile.
     this.inFlight = this.outcome('append', posted).then(
       () => {
-        this.stats.record(s.zxids.length, this.channel.commitMs());
-        this.stats.checkpoints = this.channel.checkpoints();
+        this.commitStats.record(s.zxids.length, this.channel.commitMs());
         this.commitNext();
         for (const c of s.completions) c.stageDone();
       },
