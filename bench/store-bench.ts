@@ -194,6 +194,7 @@ async function benchCommit(): Promise<void> {
   }
 
   for (const [clients, window] of [
+    [4, 1],
     [4, 4],
     [16, 16],
   ] as const) {

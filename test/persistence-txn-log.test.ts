@@ -3,6 +3,8 @@
  * stop acknowledgements.
  */
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -124,5 +126,63 @@ describe('SQLite txn log', () => {
     await log.close();
     const left = rows(file);
     assert.deepEqual([left.length, left[0]?.zxid, left.at(-1)?.zxid], [1000, 11_001n, 12_000n]);
+  });
+
+  it('commits a batch larger than one stage (4 MiB) as several commits, resolving once all are durable', async () => {
+    const file = logFile();
+    const log = await SqliteTxnLog.open(file, false);
+    const big = Buffer.alloc(4096, 0x5a);
+    const txns: Txn[] = [];
+    for (let i = 1; i <= 1200; i++) txns.push(txn(BigInt(i), { type: OpCode.setData, txn: { path: `/big${i}`, data: big, version: i } }));
+    await log.append(txns);
+    assert.deepEqual([log.stats.commits, log.stats.txns], [2, 1200]);
+    await log.close();
+    const got = rows(file);
+    assert.equal(got.length, 1200);
+    assert.deepEqual(decodeStoredTxn(got[1199]?.txn as Buffer), txns[1199]);
+  });
+
+  it('checkpoints between commits, so the WAL stays bounded and is rewritten from its start', async () => {
+    const file = logFile();
+    const log = await SqliteTxnLog.open(file, false);
+    for (let i = 1; i <= 4000; i++) await log.append([txn(BigInt(i), create(`/w${i}`, i))]);
+    // ~1000 WAL frames of 4 KiB between checkpoints: without them 4000 commits leave a WAL of > 16 MB.
+    const wal = statSync(`${file}-wal`).size;
+    assert.ok(wal < 8 * 1024 * 1024, `WAL is ${wal} bytes`);
+    assert.ok(statSync(file).size > 100 * 1024, 'the txns were copied into the database file');
+    await log.close();
+    assert.equal(rows(file).length, 4000);
+  });
+
+  it('serves an append between the slices of a long purge', async () => {
+    const file = logFile();
+    const log = await SqliteTxnLog.open(file, false);
+    const txns: Txn[] = [];
+    for (let i = 1; i <= 30_000; i++) txns.push(txn(BigInt(i), create(`/q${i}`, i)));
+    await log.append(txns);
+    const order: string[] = [];
+    const purge = log.purgeThrough(29_000n).then((n) => {
+      order.push('purge');
+      return n;
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // the purge is posted and running
+    await log.append([txn(30_001n, create('/q30001', 30_001))]).then(() => order.push('append'));
+    assert.equal(await purge, 29_000);
+    assert.deepEqual(order, ['append', 'purge']);
+    await log.close();
+    assert.equal(rows(file).length, 1001);
+  });
+
+  it('rejects the append in flight, and later ones, when the writer thread dies', async () => {
+    const file = logFile();
+    const log = await SqliteTxnLog.open(file, true);
+    await log.append([txn(1n, create('/d', 1))]);
+    const worker = (log as unknown as { worker: Worker }).worker;
+    const pending = log.append([txn(2n, create('/e', 2))]);
+    await worker.terminate();
+    // Either committed just before the thread stopped, or failed: never left hanging.
+    await pending.catch((err: unknown) => assert.match(String(err), /exited|closed/));
+    await assert.rejects(log.append([txn(3n, create('/f', 3))]), /exited|closed/);
+    await log.close();
   });
 });

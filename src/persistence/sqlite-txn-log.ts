@@ -1,21 +1,49 @@
+import { Worker } from 'node:worker_threads';
 import { JuteWriter } from '../protocol/jute-writer.js';
 import type { Txn } from '../protocol/txn.js';
 import type { TxnLog } from '../server/txn-log.js';
 import { CommitStats } from './commit-stats.js';
+import { ControlOp, TxnLogChannel, type Mailbox } from './txn-log-channel.js';
 import { encodeStoredTxn } from './txn-codec.js';
-import type { AppendResult, PurgeResult, TxnLogRequest, TxnLogWorkerData } from './txn-log-protocol.js';
-import { WorkerRpc } from './worker-rpc.js';
+import type { TxnLogWorkerData } from './txn-log-protocol.js';
 
+/** One append() call: settled once every stage holding its txns is committed, or one failed. */
+class Completion {
+  remaining = 0;
+  private settled = false;
+
+  constructor(
+    private readonly resolve: () => void,
+    private readonly reject: (err: Error) => void,
+  ) {}
+
+  stageDone(err?: Error): void {
+    if (this.settled) return;
+    if (err) {
+      this.settled = true;
+      this.reject(err);
+    } else if (--this.remaining === 0) {
+      this.settled = true;
+      this.resolve();
+    }
+  }
+}
+
+/** Txns waiting for one commit: txn i is writer bytes [ends[i-1], ends[i]) with zxid zxids[i]. */
 interface Staged {
+  writer: JuteWriter;
   zxids: bigint[];
   ends: number[];
-  writer: JuteWriter;
-  waiters: { resolve(): void; reject(err: Error): void }[];
+  completions: Completion[];
 }
 
-function freshStage(): Staged {
-  return { zxids: [], ends: [], writer: new JuteWriter(16 * 1024), waiters: [] };
-}
+/**
+ * A stage is closed at this size and the next txns go to the one after it, so
+ * one commit's bytes always fit the channel's data area.
+ */
+const STAGE_BYTES = 4 * 1024 * 1024;
+/** Stage writers up to this size are kept for the next stage; larger ones are dropped. */
+const KEEP_WRITER_BYTES = 1024 * 1024;
 
 /**
  * The txn log in SQLite (txnlog.db), written by a worker thread.
@@ -24,74 +52,150 @@ function freshStage(): Staged {
  * (however many pipeline batches) are encoded on arrival and wait in the next
  * stage; when the commit is reported, the whole stage goes to the worker as one
  * SQLite transaction (one fsync). append() resolves when its txns' commit is
- * reported. The main thread only encodes and hands over bytes (transferred, not
- * copied), so reads go on while the worker waits for the disk.
+ * reported. The main thread only encodes and copies bytes into the shared
+ * channel (txn-log-channel.ts), so reads go on while the worker waits for the disk.
  */
 export class SqliteTxnLog implements TxnLog {
-  readonly stats = new CommitStats();
-  private stage = freshStage();
+  private readonly commitStats = new CommitStats();
+  /** Waiting stages, oldest first; appends go to the last. */
+  private readonly stages: Staged[] = [];
+  private spareWriter: JuteWriter | undefined = new JuteWriter(16 * 1024);
   private inFlight: Promise<void> | undefined;
+  private control: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Set once the writer thread died: nothing more can be asked of it. */
+  private failure: Error | undefined;
+  private exited = false;
 
-  private constructor(private readonly rpc: WorkerRpc<TxnLogRequest>) {}
+  private constructor(
+    private readonly worker: Worker,
+    private readonly channel: TxnLogChannel,
+  ) {
+    const fail = (err: Error): void => {
+      this.failure ??= err;
+      this.channel.wake();
+    };
+    worker.on('error', (err) => fail(err instanceof Error ? err : new Error(String(err))));
+    worker.on('exit', (code) => {
+      this.exited = true;
+      fail(new Error(`txn log writer thread exited (code ${code})`));
+    });
+  }
 
   static async open(file: string, forceSync: boolean): Promise<SqliteTxnLog> {
-    const data: TxnLogWorkerData = { file, forceSync };
-    const rpc = new WorkerRpc<TxnLogRequest>(new URL('./txn-log-worker.js', import.meta.url), data, 'txn log writer');
+    const channel = TxnLogChannel.create();
+    const data: TxnLogWorkerData = { file, forceSync, channel: channel.buffers };
+    const worker = new Worker(new URL('./txn-log-worker.js', import.meta.url), { workerData: data, name: 'txn log writer' });
+    const log = new SqliteTxnLog(worker, channel);
     try {
-      await rpc.call({ op: 'open' });
+      await log.request(ControlOp.open);
     } catch (err) {
-      await rpc.terminate();
+      await log.terminate();
       throw err;
     }
-    return new SqliteTxnLog(rpc);
+    return log;
+  }
+
+  /** Group-commit sizes, commit times, and the writer's checkpoints so far. */
+  get stats(): CommitStats {
+    this.commitStats.checkpoints = this.channel.checkpoints();
+    return this.commitStats;
   }
 
   append(txns: readonly Txn[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('txn log is closed'));
     if (txns.length === 0) return Promise.resolve();
-    const s = this.stage;
+    let done!: Completion;
+    const promise = new Promise<void>((resolve, reject) => (done = new Completion(resolve, reject)));
+    let s = this.stages.at(-1) ?? this.newStage();
     for (const t of txns) {
+      if (s.writer.offset >= STAGE_BYTES) s = this.newStage();
       encodeStoredTxn(s.writer, t);
       s.zxids.push(t.hdr.zxid);
       s.ends.push(s.writer.offset);
+      if (s.completions.at(-1) !== done) {
+        s.completions.push(done);
+        done.remaining++;
+      }
     }
-    const done = new Promise<void>((resolve, reject) => s.waiters.push({ resolve, reject }));
     if (!this.inFlight) this.commitNext();
-    return done;
+    return promise;
+  }
+
+  private newStage(): Staged {
+    const s: Staged = { writer: this.spareWriter ?? new JuteWriter(16 * 1024), zxids: [], ends: [], completions: [] };
+    this.spareWriter = undefined;
+    this.stages.push(s);
+    return s;
   }
 
   private commitNext(): void {
-    const s = this.stage;
-    if (s.zxids.length === 0) {
+    const s = this.stages.shift();
+    if (!s) {
       this.inFlight = undefined;
       return;
     }
-    this.stage = freshStage();
-    // A fresh ArrayBuffer of exactly the staged bytes: it is moved to the worker.
-    const bytes = new ArrayBuffer(s.writer.offset);
-    new Uint8Array(bytes).set(s.writer.view());
-    const zxids = BigInt64Array.from(s.zxids);
-    const ends = Uint32Array.from(s.ends);
-    this.inFlight = this.rpc
-      .call<AppendResult>({ op: 'append', zxids, ends, bytes }, [bytes, zxids.buffer, ends.buffer])
-      .then(
-        (r) => {
-          this.stats.record(s.zxids.length, r.commitMs);
-          for (const w of s.waiters) w.resolve();
-        },
-        (err: unknown) => {
-          const e = err instanceof Error ? err : new Error(String(err));
-          for (const w of s.waiters) w.reject(e);
-        },
-      )
-      .then(() => this.commitNext());
+    let posted: number;
+    try {
+      if (this.failure) throw this.failure;
+      posted = this.channel.postAppend(s.zxids, s.ends, s.writer.view());
+    } catch (err) {
+      posted = -1;
+      const e = err instanceof Error ? err : new Error(String(err));
+      for (const c of s.completions) c.stageDone(e);
+    }
+    // The bytes are in the channel now: the writer can take the next stage.
+    if (s.writer.offset <= KEEP_WRITER_BYTES) this.spareWriter ??= s.writer.reset();
+    if (posted < 0) {
+      this.inFlight = Promise.resolve().then(() => this.commitNext());
+      return;
+    }
+    // The next stage is posted before this one's appends settle (the pipeline
+    // then applies and replies), so the writer starts the next commit meanwhile.
+    this.inFlight = this.outcome('append', posted).then(
+      () => {
+        this.commitStats.record(s.zxids.length, this.channel.commitMs());
+        this.commitNext();
+        for (const c of s.completions) c.stageDone();
+      },
+      (err: unknown) => {
+        this.commitNext();
+        const e = err instanceof Error ? err : new Error(String(err));
+        for (const c of s.completions) c.stageDone(e);
+      },
+    );
+  }
+
+  /**
+   * Waits until the worker has finished request `seq` of `box` (the only one of
+   * that mailbox in flight); rejects with its error, or if the worker died.
+   */
+  private async outcome(box: Mailbox, seq: number): Promise<void> {
+    for (;;) {
+      const done = this.channel.done(box);
+      if (done === seq) break;
+      if (this.failure) throw this.failure;
+      await this.channel.changed(box, done);
+    }
+    const error = this.channel.failure(box);
+    if (error !== undefined) throw new Error(`txn log writer: ${error}`);
+  }
+
+  /** One control request at a time; resolves with its result. */
+  private request(op: ControlOp, arg = 0n): Promise<number> {
+    const run = async (): Promise<number> => {
+      if (this.failure) throw this.failure;
+      await this.outcome('control', this.channel.postControl(op, arg));
+      return this.channel.controlResult();
+    };
+    const result = this.control.then(run, run);
+    this.control = result.catch(() => undefined);
+    return result;
   }
 
   /** Deletes every txn with zxid <= throughZxid (autopurge). */
   async purgeThrough(throughZxid: bigint): Promise<number> {
-    const r = await this.rpc.call<PurgeResult>({ op: 'purge', throughZxid });
-    return r.deleted;
+    return this.request(ControlOp.purge, throughZxid);
   }
 
   /** Waits for every appended txn to be durable. */
@@ -104,9 +208,15 @@ export class SqliteTxnLog implements TxnLog {
     this.closed = true;
     try {
       await this.flush();
-      if (!this.rpc.failed) await this.rpc.call({ op: 'close' });
+      if (!this.failure) await this.request(ControlOp.close);
     } finally {
-      await this.rpc.terminate();
+      await this.terminate();
     }
+  }
+
+  /** Stops the thread (after its last answer has been received). */
+  private async terminate(): Promise<void> {
+    this.failure ??= new Error('txn log writer closed');
+    if (!this.exited) await this.worker.terminate();
   }
 }

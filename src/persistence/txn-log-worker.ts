@@ -1,69 +1,178 @@
 /**
  * The txn log's writer thread: owns the only write connection to txnlog.db, so
  * the commit's fsync happens here and the main thread keeps serving reads.
+ *
+ * It runs no event loop: it sleeps on the channel's doorbell (Atomics.wait) and
+ * serves what was posted, a waiting append first.
+ *
+ * Checkpoints (copying the WAL back into txnlog.db, which fsyncs both files) are
+ * run here between commits, after the commit's answer is posted, instead of by
+ * SQLite's auto-checkpoint inside the commit that crosses the threshold: that
+ * commit's writes are acknowledged without waiting for it.
  */
 import Database from 'better-sqlite3';
 import { workerData } from 'node:worker_threads';
 import { checksum } from './checksum.js';
 import { claimStoreFile, configureConnection, LOG_SCHEMA } from './sqlite-schema.js';
-import type { AppendResult, PurgeResult, TxnLogRequest, TxnLogWorkerData } from './txn-log-protocol.js';
-import { serveRequests, yieldToMessages } from './worker-serve.js';
+import { ControlOp, TxnLogChannel, type AppendView } from './txn-log-channel.js';
+import type { TxnLogWorkerData } from './txn-log-protocol.js';
 
 const PURGE_SLICE = 5000;
+/**
+ * WAL frames (pages) after which a checkpoint runs: SQLite's own auto-checkpoint
+ * default, so the WAL stays ~4 MB and, once checkpointed, is rewritten from its
+ * start (overwriting blocks already allocated syncs faster than appending).
+ */
+const CHECKPOINT_FRAMES = 1000;
+/** A commit rewrites the table's last leaf page, plus about one page per this many new bytes. */
+const BYTES_PER_NEW_FRAME = 2048;
 const settings = workerData as TxnLogWorkerData;
-let db: Database.Database | undefined;
-let appendBatch: ((zxids: BigInt64Array, ends: Uint32Array, bytes: Buffer) => void) | undefined;
-let purgeSlice: Database.Statement<[bigint, number]> | undefined;
+const channel = new TxnLogChannel(settings.channel);
 
-function open(): void {
-  const conn = new Database(settings.file);
-  configureConnection(conn, settings.forceSync);
-  claimStoreFile(conn, settings.file, LOG_SCHEMA);
-  const insert = conn.prepare<[bigint, Buffer, number]>('INSERT INTO txns (zxid, txn, crc) VALUES (?, ?, ?)');
-  appendBatch = conn.transaction((zxids: BigInt64Array, ends: Uint32Array, bytes: Buffer) => {
-    let start = 0;
-    for (let i = 0; i < zxids.length; i++) {
-      const end = ends[i] as number;
-      const txn = bytes.subarray(start, end);
-      insert.run(zxids[i] as bigint, txn, checksum(txn));
-      start = end;
+class LogWriter {
+  private readonly appendBatch: (view: AppendView) => void;
+  private readonly purgeSlice: Database.Statement<[bigint, number]>;
+  private readonly checkpointStmt: Database.Statement;
+  /** WAL frames written since the last checkpoint, estimated (SQLite does not tell without checkpointing). */
+  private framesSinceCheckpoint = 0;
+
+  constructor(private readonly db: Database.Database) {
+    db.pragma('wal_autocheckpoint = 0');
+    const insert = db.prepare<[bigint, Buffer, number]>('INSERT INTO txns (zxid, txn, crc) VALUES (?, ?, ?)');
+    this.appendBatch = db.transaction(({ zxids, ends, bytes }: AppendView) => {
+      let start = 0;
+      for (let i = 0; i < zxids.length; i++) {
+        const end = ends[i] as number;
+        const txn = bytes.subarray(start, end);
+        insert.run(zxids[i] as bigint, txn, checksum(txn));
+        start = end;
+      }
+    });
+    this.purgeSlice = db.prepare('DELETE FROM txns WHERE zxid IN (SELECT zxid FROM txns WHERE zxid <= ? ORDER BY zxid LIMIT ?)');
+    this.checkpointStmt = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  }
+
+  static open(): LogWriter {
+    const db = new Database(settings.file);
+    try {
+      configureConnection(db, settings.forceSync);
+      claimStoreFile(db, settings.file, LOG_SCHEMA);
+      return new LogWriter(db);
+    } catch (err) {
+      db.close();
+      throw err;
     }
-  });
-  purgeSlice = conn.prepare('DELETE FROM txns WHERE zxid IN (SELECT zxid FROM txns WHERE zxid <= ? ORDER BY zxid LIMIT ?)');
-  db = conn;
-}
+  }
 
-function append(zxids: BigInt64Array, ends: Uint32Array, bytes: ArrayBuffer): AppendResult {
-  if (!appendBatch) throw new Error('txn log is not open');
-  const t0 = performance.now();
-  appendBatch(zxids, ends, Buffer.from(bytes));
-  return { commitMs: performance.now() - t0 };
-}
+  /** One group commit; returns the time spent in the SQLite transaction (commit and fsync included). */
+  append(view: AppendView): number {
+    const t0 = performance.now();
+    this.appendBatch(view);
+    this.framesSinceCheckpoint += 1 + Math.floor(view.bytes.length / BYTES_PER_NEW_FRAME);
+    return performance.now() - t0;
+  }
 
-async function purge(throughZxid: bigint): Promise<PurgeResult> {
-  let deleted = 0;
-  for (;;) {
-    if (!purgeSlice) throw new Error('txn log is not open');
-    const n = purgeSlice.run(throughZxid, PURGE_SLICE).changes;
-    deleted += n;
-    if (n < PURGE_SLICE) return { deleted };
-    await yieldToMessages();
+  /**
+   * Checkpoints once the WAL has grown past CHECKPOINT_FRAMES; while appends are
+   * waiting, only once it is 4 times that (so a steady stream of commits cannot
+   * put it off for ever).
+   */
+  checkpointIfDue(appendWaiting: boolean): void {
+    if (this.framesSinceCheckpoint < (appendWaiting ? 4 * CHECKPOINT_FRAMES : CHECKPOINT_FRAMES)) return;
+    this.framesSinceCheckpoint = 0;
+    // PASSIVE: nothing else writes this file, so it copies every frame and the
+    // next commit restarts the WAL from its beginning.
+    const t0 = performance.now();
+    this.checkpointStmt.run();
+    channel.recordCheckpoint(performance.now() - t0);
+  }
+
+  /** Deletes every txn with zxid <= throughZxid, in slices; `between` runs between slices. */
+  purge(throughZxid: bigint, between: () => void): number {
+    let deleted = 0;
+    for (;;) {
+      const n = this.purgeSlice.run(throughZxid, PURGE_SLICE).changes;
+      deleted += n;
+      this.framesSinceCheckpoint += Math.ceil(n / 20);
+      if (n < PURGE_SLICE) return deleted;
+      between();
+    }
+  }
+
+  close(): void {
+    this.db.close();
   }
 }
 
-serveRequests<TxnLogRequest & { id: number }>((req) => {
-  switch (req.op) {
-    case 'open':
-      return open();
-    case 'append':
-      return append(req.zxids, req.ends, req.bytes);
-    case 'purge':
-      return purge(req.throughZxid);
-    case 'close':
-      db?.close();
-      db = undefined;
-      appendBatch = undefined;
-      purgeSlice = undefined;
-      return undefined;
+let writer: LogWriter | undefined;
+let appendsServed = 0;
+let controlsServed = 0;
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return 'code' in err && typeof err.code === 'string' ? `${err.code}: ${err.message}` : err.message;
+  return String(err);
+}
+
+/** Serves the posted append, if one waits. */
+function serveAppend(): void {
+  const seq = channel.requested('append');
+  if (seq === appendsServed) return;
+  appendsServed = seq;
+  try {
+    if (!writer) throw new Error('txn log is not open');
+    channel.finishAppend(seq, { commitMs: writer.append(channel.readAppend()) });
+  } catch (err) {
+    channel.finishAppend(seq, { error: describe(err) });
   }
-});
+}
+
+/** Checkpoints if due; a waiting append normally goes first. */
+function checkpointIfDue(): void {
+  if (!writer) return;
+  try {
+    writer.checkpointIfDue(channel.requested('append') !== appendsServed);
+  } catch {
+    // A failed checkpoint loses nothing (the WAL keeps the txns); SQLite
+    // retries at the next one, and a disk that fails for good fails the commits.
+  }
+}
+
+/** Serves the posted control request, if one waits; false once the log is closed. */
+function serveControl(): boolean {
+  const seq = channel.requested('control');
+  if (seq === controlsServed) return true;
+  controlsServed = seq;
+  const { op, arg } = channel.readControl();
+  try {
+    switch (op) {
+      case ControlOp.open:
+        writer ??= LogWriter.open();
+        channel.finishControl(seq, { result: 0 });
+        return true;
+      case ControlOp.purge: {
+        if (!writer) throw new Error('txn log is not open');
+        channel.finishControl(seq, { result: writer.purge(arg, serveAppend) });
+        checkpointIfDue();
+        return true;
+      }
+      case ControlOp.close:
+        writer?.close();
+        writer = undefined;
+        channel.finishControl(seq, { result: 0 });
+        return false;
+      default:
+        throw new Error(`unknown txn log request ${String(op)}`);
+    }
+  } catch (err) {
+    channel.finishControl(seq, { error: describe(err) });
+    return true;
+  }
+}
+
+let bell = 0;
+for (;;) {
+  bell = channel.waitBell(bell);
+  serveAppend();
+  if (!serveControl()) break;
+  checkpointIfDue();
+}
