@@ -1,6 +1,7 @@
 /**
  * JuteWriter's primitives: longs are written without Buffer.writeBigInt64BE
- * (through a scratch word), so their bytes are checked against it here.
+ * (through a scratch word), so their bytes are checked against it here; take()
+ * hands out socket output without a copy.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,4 +45,35 @@ test('longs written between ints read back unchanged, across buffer growth', () 
     assert.equal(r.readLong(), v);
   }
   assert.equal(r.remaining(), 0);
+});
+
+test('take() hands out what was written since the last take, and later writes leave it intact', () => {
+  const w = new JuteWriter(2048);
+  const taken: [Buffer, Buffer][] = [];
+  for (let round = 0; round < 50; round++) {
+    // Frames of varying size, some larger than the buffer, so takes meet both a fresh buffer and growth.
+    const frame = Buffer.alloc(1 + ((round * 397) % 5000), round);
+    const at = w.reserveLength();
+    w.writeRaw(frame);
+    w.patchLength(at);
+    assert.equal(w.pendingBytes, 4 + frame.length);
+    const expected = Buffer.alloc(4 + frame.length);
+    expected.writeInt32BE(frame.length, 0);
+    frame.copy(expected, 4);
+    taken.push([w.take(), expected]);
+    assert.equal(w.pendingBytes, 0);
+  }
+  for (const [got, expected] of taken) assert.deepEqual(got, expected);
+});
+
+test('reset() drops only what was written since the last take', () => {
+  const w = new JuteWriter(64);
+  w.writeInt(7);
+  const first = w.take();
+  w.writeInt(8);
+  w.reset();
+  assert.equal(w.pendingBytes, 0);
+  w.writeInt(9);
+  assert.deepEqual(first, Buffer.from([0, 0, 0, 7]));
+  assert.deepEqual(w.view(), Buffer.from([0, 0, 0, 9]));
 });

@@ -462,9 +462,9 @@ export class ClientConnection implements Watcher {
 
   private flushNow(): void {
     this.flushScheduled = false;
-    if (this.out.offset === 0 || this.socket.destroyed) return;
-    const ok = this.socket.write(this.out.toBuffer());
-    this.out.reset();
+    if (this.out.pendingBytes === 0 || this.socket.destroyed) return;
+    // take() hands the bytes over without a copy; the writer never overwrites them.
+    const ok = this.socket.write(this.out.take());
     if (!ok) {
       this.writeBlocked = true;
       this.updateReading();
