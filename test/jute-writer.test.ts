@@ -1,12 +1,14 @@
 /**
  * JuteWriter's primitives: longs are written without Buffer.writeBigInt64BE
  * (through a scratch word), so their bytes are checked against it here; take()
- * hands out socket output without a copy.
+ * hands out socket output without a copy; reply headers are written field by field.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JuteReader } from '../src/protocol/jute-reader.js';
+import { ReplyHeader } from '../src/protocol/generated/records.js';
 import { JuteWriter } from '../src/protocol/jute-writer.js';
+import { writeReplyHeader } from '../src/server/reply-body.js';
 
 const LONGS = [
   0n,
@@ -76,4 +78,19 @@ test('reset() drops only what was written since the last take', () => {
   w.writeInt(9);
   assert.deepEqual(first, Buffer.from([0, 0, 0, 7]));
   assert.deepEqual(w.view(), Buffer.from([0, 0, 0, 9]));
+});
+
+test('writeReplyHeader writes the bytes of ReplyHeader.encode', () => {
+  for (const [xid, zxid, err] of [
+    [7, 0x1234567890n, 0],
+    [-1, -1n, 0],
+    [-2, 0n, -101],
+    [0x7fffffff, (1n << 63n) - 1n, -4],
+  ] as const) {
+    const a = new JuteWriter(8);
+    writeReplyHeader(a, xid, zxid, err);
+    const b = new JuteWriter(8);
+    ReplyHeader.encode(b, { xid, zxid, err });
+    assert.deepEqual(a.view(), b.view());
+  }
 });
