@@ -351,8 +351,9 @@ export class ClientConnection implements Watcher {
       if (req.type === OpCode.closeSession) session.closing = true;
       this.enqueue(pending);
       this.core.pipeline.submit({ sessionId: session.id, cxid: hdr.xid, authIds: this.authIds }, req, (result) => {
-        pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: result.type === OpCode.error ? result.err : Err.OK };
-        if (result.type !== OpCode.error) pending.reply.body = replyForTxn(result);
+        const failed = result.type === OpCode.error;
+        // Built whole (body included): a property added afterwards gives replies two shapes.
+        pending.reply = { zxid: this.core.tree.lastProcessedZxid, err: failed ? result.err : Err.OK, body: failed ? undefined : replyForTxn(result) };
         // A top-level check that passes gets no reply from ZooKeeper 3.8/3.9 (its
         // response record cannot be serialized), though its zxid is used.
         if (req.type === OpCode.check && result.type !== OpCode.error) pending.noReply = true;
