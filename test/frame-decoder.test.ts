@@ -40,3 +40,17 @@ test('peek shows the first bytes without consuming them', () => {
   assert.equal(d.peek(4)?.toString(), 'ruok');
   assert.equal(d.bufferedBytes, 4);
 });
+
+test('frames after the first of a chunk, and a frame split across chunks after them, come out whole', () => {
+  const d = new FrameDecoder(1024);
+  const tail = frame('split-across');
+  d.push(Buffer.concat([frame('a'), frame('bb'), tail.subarray(0, 6)]));
+  assert.equal(d.next()?.toString(), 'a');
+  assert.equal(d.peek(4)?.readInt32BE(0), 2, 'peek starts at the unconsumed bytes');
+  assert.equal(d.next()?.toString(), 'bb');
+  assert.equal(d.next(), null);
+  assert.equal(d.bufferedBytes, 6);
+  d.push(tail.subarray(6));
+  assert.equal(d.next()?.toString(), 'split-across');
+  assert.equal(d.bufferedBytes, 0);
+});

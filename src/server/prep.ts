@@ -7,7 +7,7 @@ import type { TxnBody } from '../protocol/txn.js';
 import { aclAllows, fixupAcl, Perms } from '../tree/acl.js';
 import { CONTAINER_OWNER, MAX_TTL, ownerKind, ttlOwner } from '../tree/ephemeral-owner.js';
 import { invalidPathReason, parentOf } from '../tree/path-validation.js';
-import type { ChangeRecord, ChangeSet } from './pending-changes.js';
+import { type ChangeRecord, type ChangeSet, withData } from './pending-changes.js';
 
 /** Who asks, and what prep needs to know of the server's settings. */
 export interface PrepContext {
@@ -155,7 +155,7 @@ function prepOne(op: WriteRequest, view: ChangeSet, ctx: PrepContext): TxnBody {
       const dataLength = op.req.data?.length ?? 0;
       ctx.checkQuota?.(path, dataLength - node.dataLength, 0);
       const version = nextVersion(node.version, op.req.version, path);
-      view.add({ ...node, zxid: ctx.zxid, version, dataLength });
+      view.add(withData(node, ctx.zxid, version, dataLength));
       return { type: op.type, txn: { path, data: op.req.data, version } };
     }
     case OpCode.setACL: {

@@ -52,6 +52,16 @@ export type ReplyBody =
         | typeof OpCode.createSession;
     };
 
+/**
+ * A ReplyHeader (xid, zxid, err) written field by field: the same bytes as
+ * ReplyHeader.encode without building the record, once per reply.
+ */
+export function writeReplyHeader(w: JuteWriter, xid: number, zxid: bigint, err: number): void {
+  w.writeInt(xid);
+  w.writeLong(zxid);
+  w.writeInt(err);
+}
+
 /** The reply body ZooKeeper builds from an applied txn. */
 export function replyForTxn(result: TxnResult): ReplyBody {
   switch (result.type) {

@@ -5,7 +5,7 @@ import { OpCode } from '../protocol/opcodes.js';
 import type { Txn, TxnBody } from '../protocol/txn.js';
 import type { DataTree, TxnResult } from '../tree/data-tree.js';
 import { ChangeSet, PendingChanges } from './pending-changes.js';
-import { prepWrite } from './prep.js';
+import { type PrepContext, prepWrite } from './prep.js';
 import type { TxnLog } from './txn-log.js';
 
 export interface WriteOrigin {
@@ -37,6 +37,10 @@ interface Queued {
  */
 export class RequestPipeline {
   readonly pending: PendingChanges;
+  private readonly view: ChangeSet;
+  private readonly prepContext: PrepContext;
+  private lastTimeMs = -1;
+  private lastTime = 0n;
   private lastZxid: bigint;
   private batch: Queued[] = [];
   private flushScheduled = false;
@@ -52,7 +56,18 @@ export class RequestPipeline {
     private readonly onFatal: (err: unknown) => void,
   ) {
     this.pending = new PendingChanges(tree);
+    this.view = new ChangeSet(this.pending);
     this.lastZxid = tree.lastProcessedZxid;
+    this.prepContext = {
+      sessionId: 0n,
+      authIds: [],
+      zxid: 0n,
+      extendedTypesEnabled: settings.extendedTypesEnabled,
+      reconfigEnabled: settings.reconfigEnabled,
+      isSystemPath: (p) => tree.isSystemPath(p),
+      ephemeralsOf: (s) => tree.ephemeralsOf(s),
+      checkQuota: settings.enforceQuota ? (p, bytes, count) => tree.quotas.check(p, bytes, count) : undefined,
+    };
   }
 
   /** The zxid of the last txn prepped (maybe not yet applied). */
@@ -66,20 +81,14 @@ export class RequestPipeline {
   }
 
   submit(origin: WriteOrigin, op: WriteRequest, done: WriteDone): void {
-    const zxid = this.lastZxid + 1n;
-    const view = new ChangeSet(this.pending);
-    const tree = this.tree;
-    const { body, error } = prepWrite(op, view, {
-      sessionId: origin.sessionId,
-      authIds: origin.authIds,
-      zxid,
-      extendedTypesEnabled: this.settings.extendedTypesEnabled,
-      reconfigEnabled: this.settings.reconfigEnabled,
-      isSystemPath: (p) => tree.isSystemPath(p),
-      ephemeralsOf: (s) => tree.ephemeralsOf(s),
-      checkQuota: this.settings.enforceQuota ? (p, bytes, count) => tree.quotas.check(p, bytes, count) : undefined,
-    });
-    this.enqueue(origin, body, error, done);
+    // Prep is synchronous, so one view and one context serve every request in turn.
+    const ctx = this.prepContext;
+    ctx.sessionId = origin.sessionId;
+    ctx.authIds = origin.authIds;
+    ctx.zxid = this.lastZxid + 1n;
+    this.view.reset();
+    const { body, error } = prepWrite(op, this.view, ctx);
+    this.enqueue(origin, body, error, done, ctx.zxid);
   }
 
   /**
@@ -90,10 +99,10 @@ export class RequestPipeline {
     this.enqueue(origin, { type: OpCode.error, txn: { err: code } }, new KeeperError(code), done);
   }
 
-  private enqueue(origin: WriteOrigin, body: TxnBody, error: KeeperError | undefined, done: WriteDone): void {
-    const zxid = ++this.lastZxid;
+  private enqueue(origin: WriteOrigin, body: TxnBody, error: KeeperError | undefined, done: WriteDone, zxid = this.lastZxid + 1n): void {
+    this.lastZxid = zxid;
     const txn: Txn = {
-      hdr: { clientId: origin.sessionId, cxid: origin.cxid, zxid, time: BigInt(Date.now()), type: body.type },
+      hdr: { clientId: origin.sessionId, cxid: origin.cxid, zxid, time: this.nowBigInt(), type: body.type },
       body,
     };
     this.batch.push({ txn, error, done });
@@ -102,6 +111,16 @@ export class RequestPipeline {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /** Date.now() as a BigInt; the same BigInt while the millisecond lasts (a batch shares it). */
+  private nowBigInt(): bigint {
+    const ms = Date.now();
+    if (ms !== this.lastTimeMs) {
+      this.lastTimeMs = ms;
+      this.lastTime = BigInt(ms);
+    }
+    return this.lastTime;
   }
 
   private flush(): void {

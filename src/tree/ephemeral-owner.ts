@@ -4,7 +4,6 @@
  */
 export const CONTAINER_OWNER = -0x8000000000000000n;
 const EXTENDED_MASK = -0x0100000000000000n; // 0xff00000000000000 as a signed long
-const RESERVED_MASK = 0x00ffff0000000000n;
 export const MAX_TTL = 0x000000ffffffffffn;
 
 export type OwnerKind = 'persistent' | 'ephemeral' | 'container' | 'ttl';
@@ -13,10 +12,21 @@ export function ttlOwner(ttl: bigint): bigint {
   return EXTENDED_MASK | ttl;
 }
 
+/**
+ * TTL owners are the extended marker (top byte 0xff) with the reserved bits clear
+ * and a ttl in the low 40 bits: as signed longs, exactly [TTL_MIN, TTL_MAX].
+ */
+const TTL_MIN = EXTENDED_MASK;
+const TTL_MAX = EXTENDED_MASK | MAX_TTL;
+
+/**
+ * Compares instead of masking: `owner & mask` makes a BigInt per call, and every
+ * Stat of an ephemeral node asks (clientVisibleOwner).
+ */
 export function ownerKind(owner: bigint): OwnerKind {
   if (owner === 0n) return 'persistent';
   if (owner === CONTAINER_OWNER) return 'container';
-  if ((owner & EXTENDED_MASK) === EXTENDED_MASK && (owner & RESERVED_MASK) === 0n) return 'ttl';
+  if (owner >= TTL_MIN && owner <= TTL_MAX) return 'ttl';
   return 'ephemeral';
 }
 

@@ -167,6 +167,8 @@ export class QuotaTrie {
 
   /** The deepest marked prefix of `path`, or "/" when none. */
   maxPrefix(path: string): string {
+    // Every create, delete and setData asks; with no quota set there is nothing to split the path for.
+    if (this.root.children.size === 0) return '/';
     let node: TrieNode | undefined = this.root;
     let deepest: TrieNode | null = null;
     for (const c of components(path)) {
