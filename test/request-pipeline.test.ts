@@ -207,6 +207,6 @@ test('null data stays null (ZooKeeper answers it as a -1 length) while empty dat
   await write({ type: OpCode.create, req: { path: '/null', data: null, acl: OPEN_ACL_UNSAFE, flags: 0 } });
   await write({ type: OpCode.create, req: { path: '/empty', data: Buffer.alloc(0), acl: OPEN_ACL_UNSAFE, flags: 0 } });
   assert.equal(tree.getData('/null').data, null);
-  assert.equal(tree.getData('/null').stat.dataLength, 0);
+  assert.equal(tree.getData('/null').stat().dataLength, 0);
   assert.deepEqual(tree.getData('/empty').data, Buffer.alloc(0));
 });

@@ -48,37 +48,38 @@ function nodeOrThrow(tree: DataTree, path: string) {
 /**
  * Answers a read from the local tree. Throws KeeperError for an error reply.
  * Watches are registered here, so they cover exactly the state the reply shows.
+ * Stats in the body are live znodes: the reply must be encoded before the next
+ * txn applies (the connection encodes a read's reply as soon as it runs).
  */
 export function executeRead(tree: DataTree, req: ReadRequest, caller: ReadCaller): ReplyBody {
   switch (req.type) {
     case OpCode.exists: {
       const path = readPath(req.req.path);
       if (path.includes('\0')) throw new KeeperError(Err.BADARGUMENTS, path);
-      const stat = tree.statNode(path, req.req.watch ? caller.watcher : undefined);
-      if (!stat) throw new KeeperError(Err.NONODE, path);
-      return { type: OpCode.exists, stat };
+      const node = tree.statNode(path, req.req.watch ? caller.watcher : undefined);
+      if (!node) throw new KeeperError(Err.NONODE, path);
+      return { type: OpCode.exists, stat: node };
     }
     case OpCode.getData: {
       const path = readPath(req.req.path);
       checkRead(nodeOrThrow(tree, path).acl, caller, path);
-      const r = tree.getData(path, req.req.watch ? caller.watcher : undefined);
-      return { type: OpCode.getData, data: r.data, stat: r.stat };
+      const node = tree.getData(path, req.req.watch ? caller.watcher : undefined);
+      return { type: OpCode.getData, data: node.bytes, stat: node };
     }
     case OpCode.getChildren:
     case OpCode.getChildren2: {
       const path = readPath(req.req.path);
       checkRead(nodeOrThrow(tree, path).acl, caller, path);
-      const r = tree.getChildren(path, req.req.watch ? caller.watcher : undefined);
-      return req.type === OpCode.getChildren
-        ? { type: OpCode.getChildren, children: r.children }
-        : { type: OpCode.getChildren2, children: r.children, stat: r.stat };
+      const node = tree.getChildren(path, req.req.watch ? caller.watcher : undefined);
+      const children = [...node.children];
+      return req.type === OpCode.getChildren ? { type: OpCode.getChildren, children } : { type: OpCode.getChildren2, children, stat: node };
     }
     case OpCode.getACL: {
       const path = readPath(req.req.path);
       const node = nodeOrThrow(tree, path);
       if (!aclAllows(node.acl, Perms.READ | Perms.ADMIN, caller.authIds)) throw new KeeperError(Err.NOAUTH, path);
       const acl = aclAllows(node.acl, Perms.ADMIN, caller.authIds) ? [...node.acl] : maskDigestIds(node.acl);
-      return { type: OpCode.getACL, acl, stat: node.stat() };
+      return { type: OpCode.getACL, acl, stat: node };
     }
     case OpCode.sync:
       return { type: OpCode.sync, path: req.req.path };

@@ -4,12 +4,8 @@ import {
   Create2Response,
   CreateResponse,
   ErrorResponse,
-  ExistsResponse,
-  GetACLResponse,
   GetAllChildrenNumberResponse,
-  GetChildren2Response,
   GetChildrenResponse,
-  GetDataResponse,
   GetEphemeralsResponse,
   MultiHeader,
   SetACLResponse,
@@ -23,15 +19,23 @@ import type { JuteWriter } from '../protocol/jute-writer.js';
 import { OpCode } from '../protocol/opcodes.js';
 import type { TxnResult } from '../tree/data-tree.js';
 
+/**
+ * A Stat to write: a record, or a znode that writes its own stat straight from
+ * its slot (reads: their replies are encoded at once, before the node can change).
+ */
+export type StatOf = Stat | { writeStat(w: JuteWriter): void };
+
 /** The body of a successful reply (or of one multi result), by the op it answers. */
 export type ReplyBody =
   | { type: typeof OpCode.create; path: string }
   | { type: typeof OpCode.create2; path: string; stat: Stat }
-  | { type: typeof OpCode.exists | typeof OpCode.setData | typeof OpCode.setACL; stat: Stat }
-  | { type: typeof OpCode.getData; data: Buffer | null; stat: Stat }
+  | { type: typeof OpCode.setData | typeof OpCode.setACL; stat: Stat }
+  | { type: typeof OpCode.exists; stat: StatOf }
+  /** data: one char per byte, as a znode keeps it. */
+  | { type: typeof OpCode.getData; data: string | null; stat: StatOf }
   | { type: typeof OpCode.getChildren; children: string[] }
-  | { type: typeof OpCode.getChildren2; children: string[]; stat: Stat }
-  | { type: typeof OpCode.getACL; acl: ACL[]; stat: Stat }
+  | { type: typeof OpCode.getChildren2; children: string[]; stat: StatOf }
+  | { type: typeof OpCode.getACL; acl: ACL[]; stat: StatOf }
   | { type: typeof OpCode.sync; path: string | null }
   | { type: typeof OpCode.whoAmI; clientInfo: ClientInfo[] }
   | { type: typeof OpCode.getEphemerals; ephemerals: string[] }
@@ -98,6 +102,11 @@ export function replyForTxn(result: TxnResult): ReplyBody {
   }
 }
 
+function writeStat(w: JuteWriter, stat: StatOf): void {
+  if ('writeStat' in stat) stat.writeStat(w);
+  else Stat.encode(w, stat);
+}
+
 /** Writes a reply body. Bodies with nothing on the wire write nothing. */
 export function encodeReplyBody(w: JuteWriter, body: ReplyBody): void {
   switch (body.type) {
@@ -106,19 +115,26 @@ export function encodeReplyBody(w: JuteWriter, body: ReplyBody): void {
     case OpCode.create2:
       return Create2Response.encode(w, { path: body.path, stat: body.stat });
     case OpCode.exists:
-      return ExistsResponse.encode(w, { stat: body.stat });
+      // ExistsResponse, GetDataResponse, GetChildren2Response and GetACLResponse,
+      // field by field, so that a znode can write its own stat.
+      return writeStat(w, body.stat);
     case OpCode.setData:
       return SetDataResponse.encode(w, { stat: body.stat });
     case OpCode.setACL:
       return SetACLResponse.encode(w, { stat: body.stat });
     case OpCode.getData:
-      return GetDataResponse.encode(w, { data: body.data, stat: body.stat });
+      w.writeByteString(body.data);
+      return writeStat(w, body.stat);
     case OpCode.getChildren:
       return GetChildrenResponse.encode(w, { children: body.children });
     case OpCode.getChildren2:
-      return GetChildren2Response.encode(w, { children: body.children, stat: body.stat });
+      w.writeInt(body.children.length);
+      for (const c of body.children) w.writeString(c);
+      return writeStat(w, body.stat);
     case OpCode.getACL:
-      return GetACLResponse.encode(w, { acl: body.acl, stat: body.stat });
+      w.writeInt(body.acl.length);
+      for (const a of body.acl) ACL.encode(w, a);
+      return writeStat(w, body.stat);
     case OpCode.sync:
       return SyncResponse.encode(w, { path: body.path });
     case OpCode.whoAmI:

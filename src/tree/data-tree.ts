@@ -119,24 +119,30 @@ export class DataTree {
 
   // ---- reads (with optional watch registration) ----
 
-  statNode(path: string, watcher?: Watcher): Stat | null {
+  /**
+   * exists: the node, or null; the data watch is set either way. The node is
+   * live: a reply must take what it needs from it before the next txn applies.
+   */
+  statNode(path: string, watcher?: Watcher): ZNode | null {
     const node = this.nodes.get(path);
     if (watcher) this.dataWatches.add(path, watcher);
-    return node ? node.stat() : null;
+    return node ?? null;
   }
 
-  getData(path: string, watcher?: Watcher): { data: Buffer | null; stat: Stat } {
+  /** getData: the (live) node, with a data watch if asked. */
+  getData(path: string, watcher?: Watcher): ZNode {
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
     if (watcher) this.dataWatches.add(path, watcher);
-    return { data: node.data, stat: node.stat() };
+    return node;
   }
 
-  getChildren(path: string, watcher?: Watcher): { children: string[]; stat: Stat } {
+  /** getChildren: the (live) node, with a child watch if asked. */
+  getChildren(path: string, watcher?: Watcher): ZNode {
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
     if (watcher) this.childWatches.add(path, watcher);
-    return { children: [...node.children], stat: node.stat() };
+    return node;
   }
 
   removeWatcher(watcher: Watcher): void {
