@@ -62,15 +62,17 @@ export function executeRead(tree: DataTree, req: ReadRequest, caller: ReadCaller
     }
     case OpCode.getData: {
       const path = readPath(req.req.path);
-      checkRead(nodeOrThrow(tree, path).acl, caller, path);
-      const node = tree.getData(path, req.req.watch ? caller.watcher : undefined);
+      const node = nodeOrThrow(tree, path);
+      checkRead(node.acl, caller, path);
+      if (req.req.watch) tree.getData(path, caller.watcher);
       return { type: OpCode.getData, data: node.bytes, stat: node };
     }
     case OpCode.getChildren:
     case OpCode.getChildren2: {
       const path = readPath(req.req.path);
-      checkRead(nodeOrThrow(tree, path).acl, caller, path);
-      const node = tree.getChildren(path, req.req.watch ? caller.watcher : undefined);
+      const node = nodeOrThrow(tree, path);
+      checkRead(node.acl, caller, path);
+      if (req.req.watch) tree.getChildren(path, caller.watcher);
       const children = [...node.children];
       return req.type === OpCode.getChildren ? { type: OpCode.getChildren, children } : { type: OpCode.getChildren2, children, stat: node };
     }
