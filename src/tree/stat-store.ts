@@ -3,7 +3,7 @@ import type { JuteWriter } from '../protocol/jute-writer.js';
 
 /**
  * The persisted stat fields (ZooKeeper's StatPersisted) of every znode of a tree,
- * in one growing buffer: a slot per znode, laid out exactly as jute writes a
+ * in pages of one buffer each: a slot per znode, laid out exactly as jute writes a
  * StatPersisted (big-endian, in record order). A million znodes then cost 64 MB
  * the garbage collector never walks, instead of a million objects and two million
  * BigInts; snapshots copy a slot as it is, and replies copy its pieces.
@@ -25,40 +25,44 @@ export type IntField = 'version' | 'cversion' | 'aversion';
 
 /** Bytes of a jute StatPersisted record. */
 export const STAT_PERSISTED_BYTES = 60;
-const SLOT_BYTES = 64;
-const INITIAL_SLOTS = 1024;
+const SLOT_SHIFT = 6; // 64-byte slots
+/**
+ * Slots per page. The store grows a page at a time (4 MB): growing one buffer by
+ * doubling meant allocating and copying 128 MB at once past a million znodes,
+ * a stall of a few hundred milliseconds for whichever request came then.
+ */
+const PAGE_SHIFT = 16;
+const PAGE_SLOTS = 1 << PAGE_SHIFT;
+const IN_PAGE = PAGE_SLOTS - 1;
 
 const scratch = new BigInt64Array(1);
 const scratchBytes = new Uint8Array(scratch.buffer);
 const littleEndian = endianness() === 'LE';
 
-/** A released slot's ZNode has offset -1: using it is a bug that must not read another znode's slot. */
-function live(offset: number): void {
-  if (offset < 0) throw new Error('stat of a deleted znode');
+/** A released slot's ZNode has slot -1: using it is a bug that must not read another znode's slot. */
+function live(slot: number): void {
+  if (slot < 0) throw new Error('stat of a deleted znode');
 }
 
 export class StatStore {
-  private buf = Buffer.alloc(INITIAL_SLOTS * SLOT_BYTES);
+  private readonly pages: Buffer[] = [];
   private used = 0;
   private free: number[] = [];
 
-  /** A zeroed slot; returns its byte offset. */
+  /** A zeroed slot; returns its number. */
   allocate(): number {
     const reused = this.free.pop();
     if (reused !== undefined) {
-      this.buf.fill(0, reused, reused + SLOT_BYTES);
+      const at = (reused & IN_PAGE) << SLOT_SHIFT;
+      (this.pages[reused >>> PAGE_SHIFT] as Buffer).fill(0, at, at + (1 << SLOT_SHIFT));
       return reused;
     }
-    if ((this.used + 1) * SLOT_BYTES > this.buf.length) {
-      const bigger = Buffer.alloc(this.buf.length * 2);
-      this.buf.copy(bigger);
-      this.buf = bigger;
-    }
-    return this.used++ * SLOT_BYTES;
+    if (this.used === this.pages.length * PAGE_SLOTS) this.pages.push(Buffer.alloc(PAGE_SLOTS << SLOT_SHIFT));
+    return this.used++;
   }
 
-  release(offset: number): void {
-    this.free.push(offset);
+  release(slot: number): void {
+    this.free.push(slot);
   }
 
   /** Slots in use. */
@@ -66,60 +70,63 @@ export class StatStore {
     return this.used - this.free.length;
   }
 
-  getLong(offset: number, field: LongField): bigint {
-    live(offset);
-    return this.buf.readBigInt64BE(offset + StatField[field]);
+  private page(slot: number): Buffer {
+    live(slot);
+    return this.pages[slot >>> PAGE_SHIFT] as Buffer;
+  }
+
+  getLong(slot: number, field: LongField): bigint {
+    return this.page(slot).readBigInt64BE(((slot & IN_PAGE) << SLOT_SHIFT) + StatField[field]);
   }
 
   /** Writes a long without BigInt arithmetic (Buffer.writeBigInt64BE allocates intermediate BigInts). */
-  setLong(offset: number, field: LongField, value: bigint): void {
-    live(offset);
+  setLong(slot: number, field: LongField, value: bigint): void {
+    const b = this.page(slot);
+    const at = ((slot & IN_PAGE) << SLOT_SHIFT) + StatField[field];
     scratch[0] = value;
-    const at = offset + StatField[field];
-    const b = this.buf;
     if (littleEndian) for (let i = 0; i < 8; i++) b[at + i] = scratchBytes[7 - i] as number;
     else for (let i = 0; i < 8; i++) b[at + i] = scratchBytes[i] as number;
   }
 
-  /** Copies one long field from another slot (a create sets czxid = mzxid = pzxid). */
-  copyLong(offset: number, from: LongField, to: LongField): void {
-    live(offset);
-    this.buf.copy(this.buf, offset + StatField[to], offset + StatField[from], offset + StatField[from] + 8);
+  /** Copies one long field to another of the same slot (a create sets czxid = mzxid = pzxid). */
+  copyLong(slot: number, from: LongField, to: LongField): void {
+    const b = this.page(slot);
+    const at = (slot & IN_PAGE) << SLOT_SHIFT;
+    b.copy(b, at + StatField[to], at + StatField[from], at + StatField[from] + 8);
   }
 
-  getInt(offset: number, field: IntField): number {
-    live(offset);
-    return this.buf.readInt32BE(offset + StatField[field]);
+  getInt(slot: number, field: IntField): number {
+    return this.page(slot).readInt32BE(((slot & IN_PAGE) << SLOT_SHIFT) + StatField[field]);
   }
 
-  setInt(offset: number, field: IntField, value: number): void {
-    live(offset);
-    this.buf.writeInt32BE(value, offset + StatField[field]);
+  setInt(slot: number, field: IntField, value: number): void {
+    this.page(slot).writeInt32BE(value, ((slot & IN_PAGE) << SLOT_SHIFT) + StatField[field]);
   }
 
   /** Is the stored ephemeralOwner zero (a persistent znode)? */
-  ownerIsZero(offset: number): boolean {
-    live(offset);
-    const at = offset + StatField.ephemeralOwner;
-    return this.buf.readInt32BE(at) === 0 && this.buf.readInt32BE(at + 4) === 0;
+  ownerIsZero(slot: number): boolean {
+    const b = this.page(slot);
+    const at = ((slot & IN_PAGE) << SLOT_SHIFT) + StatField.ephemeralOwner;
+    return b.readInt32BE(at) === 0 && b.readInt32BE(at + 4) === 0;
   }
 
   /** Fills a slot from a jute StatPersisted record at src[at]. */
-  load(offset: number, src: Uint8Array, at: number): void {
-    live(offset);
-    for (let i = 0; i < STAT_PERSISTED_BYTES; i++) this.buf[offset + i] = src[at + i] as number;
+  load(slot: number, src: Uint8Array, at: number): void {
+    const b = this.page(slot);
+    const to = (slot & IN_PAGE) << SLOT_SHIFT;
+    for (let i = 0; i < STAT_PERSISTED_BYTES; i++) b[to + i] = src[at + i] as number;
   }
 
   /** Writes bytes [from, to) of a slot (field offsets of StatField) as they are. */
-  writeTo(w: JuteWriter, offset: number, from: number, to: number): void {
-    live(offset);
-    w.writeBytesOf(this.buf, offset + from, offset + to);
+  writeTo(w: JuteWriter, slot: number, from: number, to: number): void {
+    const at = (slot & IN_PAGE) << SLOT_SHIFT;
+    w.writeBytesOf(this.page(slot), at + from, at + to);
   }
 
   /** The first three bytes of the stored owner, which tell containers and TTL nodes (see ephemeral-owner.ts). */
-  ownerHighBytes(offset: number): number {
-    live(offset);
-    const at = offset + StatField.ephemeralOwner;
-    return (this.buf[at]! << 16) | (this.buf[at + 1]! << 8) | this.buf[at + 2]!;
+  ownerHighBytes(slot: number): number {
+    const b = this.page(slot);
+    const at = ((slot & IN_PAGE) << SLOT_SHIFT) + StatField.ephemeralOwner;
+    return ((b[at] as number) << 16) | ((b[at + 1] as number) << 8) | (b[at + 2] as number);
   }
 }

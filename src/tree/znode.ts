@@ -36,7 +36,7 @@ export function byteStringOf(data: Buffer | null): ByteString | null {
  */
 export class ZNode {
   private kids: Set<string> | null = null;
-  /** Byte offset of this znode's slot in `store`; -1 once the znode is deleted. */
+  /** This znode's slot in `store`; -1 once the znode is deleted. */
   private at: number;
 
   constructor(
