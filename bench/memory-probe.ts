@@ -88,9 +88,9 @@ export function probe(n: number): MemoryProbe {
     'ACL list decoded per request ([{perms, id: {scheme, id}}]; the tree keeps one shared copy)': weigh((i) => [{ perms: 31, id: { scheme: 'world'.slice(0), id: `anyone${i}`.slice(0, 6) } }]),
     'Buffer view of 100 bytes (object only; a request holds one)': weigh((i) => chunk.subarray(i % 400, (i % 400) + 100)),
     '100 bytes of data as the znode keeps it (byte string)': weigh((i) => chunk.toString('latin1', i % 400, (i % 400) + 100)),
-    'one BigInt (zxid, time, owner fields)': weigh((i) => BigInt(i) + 1234567890123n),
+    'one BigInt (a txn zxid or time; znodes keep their stat in the StatStore instead)': weigh((i) => BigInt(i) + 1234567890123n),
     'path key "/s0/n0000000000"': weigh((i) => `/s0/n${String(i).padStart(10, '0')}`),
-    'Stat object built per read (11 fields)': weigh((i) => ({ czxid: 1n, mzxid: 1n, ctime: 1n, mtime: 1n, version: i, cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 100, numChildren: 0, pzxid: 1n })),
+    'Stat object (11 fields; write replies build one, read replies write the stat from the slot)': weigh((i) => ({ czxid: 1n, mzxid: 1n, ctime: 1n, mtime: 1n, version: i, cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 100, numChildren: 0, pzxid: 1n })),
   };
   return { znodes: n, heapPerZnode: perZnode.heap, externalPerZnode: perZnode.external, rssPerZnode: perZnode.rss, heapPerZnodeSharedAcl: b.heap, parts };
 }

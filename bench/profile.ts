@@ -218,7 +218,7 @@ function renderMemory(m: MemoryProbe): string[] {
   return [
     `## Memory per znode (DataTree filled with ${m.znodes} 100-byte znodes as the server fills it; bench/memory-probe.ts)`,
     '',
-    `V8 heap ${m.heapPerZnode.toFixed(0)} B + ${m.externalPerZnode.toFixed(0)} B of ArrayBuffers (znode data is a byte string in the heap; any left here are socket chunks) per znode; process RSS grew ${m.rssPerZnode.toFixed(0)} B per znode. With every request handing in the same ACL list object: ${m.heapPerZnodeSharedAcl.toFixed(0)} B per znode (the tree keeps one copy of each distinct list either way).`,
+    `V8 heap ${m.heapPerZnode.toFixed(0)} B + ${m.externalPerZnode.toFixed(0)} B of ArrayBuffers (the StatStore's stat slots: 64 B per znode, allocated in 4-MB pages) per znode; process RSS grew ${m.rssPerZnode.toFixed(0)} B per znode. With every request handing in the same ACL list object: ${m.heapPerZnodeSharedAcl.toFixed(0)} B per znode (the tree keeps one copy of each distinct list either way).`,
     '',
     '| part | heap bytes each |',
     '| --- | --- |',
