@@ -94,3 +94,21 @@ test('writeReplyHeader writes the bytes of ReplyHeader.encode', () => {
     assert.deepEqual(a.view(), b.view());
   }
 });
+
+test('writeString writes UTF-8 with an int length for ASCII, non-ASCII, empty and long strings alike', () => {
+  const strings = ['', 'a', '/zookeeper/quota', 'n0000000042', 'abc\u00e9', '\u00fcber/caf\u00e9', 'x'.repeat(127) + '\u4e2d', 'y'.repeat(128), 'z'.repeat(129), '\ud83d\ude00 emoji', '\u007f\u0080'];
+  for (const s of strings) {
+    const w = new JuteWriter(2); // tiny: every string makes it grow
+    w.writeInt(7);
+    w.writeString(s);
+    const bytes = Buffer.from(s, 'utf8');
+    const expected = Buffer.alloc(8 + bytes.length);
+    expected.writeInt32BE(7, 0);
+    expected.writeInt32BE(bytes.length, 4);
+    bytes.copy(expected, 8);
+    assert.deepEqual(w.toBuffer(), expected, JSON.stringify(s));
+    const r = new JuteReader(w.toBuffer());
+    r.readInt();
+    assert.equal(r.readString(), s);
+  }
+});

@@ -10,6 +10,9 @@ const scratch64 = new BigInt64Array(1);
 const scratchBytes = new Uint8Array(scratch64.buffer);
 const LITTLE_ENDIAN = endianness() === 'LE';
 
+/** Strings up to this long are tried as ASCII first (see writeString). */
+const SHORT_STRING = 128;
+
 /** take() replaces a full buffer by one twice its size, at most this big. */
 const TAKE_SIZE_CAP = 64 * 1024;
 
@@ -153,6 +156,26 @@ export class JuteWriter {
     if (v === null) {
       this.writeInt(-1);
       return;
+    }
+    // Paths and child names are short and ASCII: copied char by char they cost no
+    // native call (Buffer.byteLength + write are two, ~0.3 µs per name; a 100k-child
+    // getChildren writes 100k names).
+    const n = v.length;
+    if (n <= SHORT_STRING) {
+      this.ensure(4 + n);
+      const b = this.buf;
+      const at = this.offset + 4;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = v.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[at + i] = c;
+      }
+      if (i === n) {
+        b.writeInt32BE(n, this.offset);
+        this.offset = at + n;
+        return;
+      }
     }
     const len = Buffer.byteLength(v, 'utf8');
     this.writeInt(len);
