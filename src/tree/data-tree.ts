@@ -67,7 +67,14 @@ export class DataTree {
   private readonly stats = new StatStore();
   lastProcessedZxid = 0n;
 
-  constructor() {
+  /** Whether the tree keeps ZooKeeper's tree digest up to date (node-digest.ts). */
+  private readonly digesting: boolean;
+  private digestSum = 0n;
+  /** Digest change of the txn being applied, added to digestSum once it is done. */
+  private digestDelta = 0;
+
+  constructor(options: { digest?: boolean } = {}) {
+    this.digesting = options.digest ?? false;
     const zero = (acl: ACL[], aversion = 0) => {
       const node = new ZNode(this.stats, '', this.acls.intern(acl));
       node.aversion = aversion;
@@ -77,6 +84,41 @@ export class DataTree {
     this.addSystemNode(ZOOKEEPER_PATH, zero(OPEN_ACL_UNSAFE));
     this.addSystemNode(QUOTA_PATH, zero(OPEN_ACL_UNSAFE));
     this.addSystemNode(CONFIG_PATH, zero(READ_ACL_UNSAFE, -1));
+    this.recomputeDigest();
+  }
+
+  /**
+   * ZooKeeper's tree digest after the last applied txn (a Java long), or null when
+   * this tree was made without `digest: true`.
+   */
+  get digest(): bigint | null {
+    return this.digesting ? this.digestSum : null;
+  }
+
+  private recomputeDigest(): void {
+    if (!this.digesting) return;
+    let sum = 0n;
+    let part = 0;
+    for (const [path, node] of this.nodes) {
+      part += node.digest(path);
+      // A double holds sums of CRCs exactly up to 2^53: fold into the BigInt well before.
+      if (part > 2 ** 52) {
+        sum += BigInt(part);
+        part = 0;
+      }
+    }
+    this.digestSum = BigInt.asIntN(64, sum + BigInt(part));
+    this.digestDelta = 0;
+  }
+
+  /** Takes a node's digest out of the sum before it changes (or goes). */
+  private unDigest(path: string, node: ZNode): void {
+    if (this.digesting) this.digestDelta -= node.digest(path);
+  }
+
+  /** Puts a node's digest (back) into the sum after it changed (or came). */
+  private reDigest(path: string, node: ZNode): void {
+    if (this.digesting) this.digestDelta += node.digest(path);
   }
 
   private addSystemNode(path: string, node: ZNode): void {
@@ -282,6 +324,7 @@ export class DataTree {
     }
     // As ZooKeeper after loading a snapshot: the quota paths and their stats from the tree.
     this.quotas.rebuild();
+    this.recomputeDigest();
     return orphans;
   }
 
@@ -309,6 +352,10 @@ export class DataTree {
   processTxn(txn: Txn): TxnResult {
     const result = this.applyBody(txn.body, txn.hdr.clientId, txn.hdr.zxid, txn.hdr.time);
     if (txn.hdr.zxid > this.lastProcessedZxid) this.lastProcessedZxid = txn.hdr.zxid;
+    if (this.digestDelta !== 0) {
+      this.digestSum = BigInt.asIntN(64, this.digestSum + BigInt(this.digestDelta));
+      this.digestDelta = 0;
+    }
     return result;
   }
 
@@ -406,6 +453,7 @@ export class DataTree {
     if (!parent) throw new KeeperError(Err.NONODE, path);
     const name = baseName(path);
     const cv = parentCVersion === -1 ? parent.cversion + 1 : parentCVersion;
+    this.unDigest(parentPath, parent);
     // Only when replaying over a fuzzy snapshot can the node exist already (live,
     // prep rules it out): the parent may have been written before this create,
     // so its cversion and pzxid still move forward, as in ZooKeeper.
@@ -413,11 +461,16 @@ export class DataTree {
       parent.cversion = cv;
       parent.pzxid = zxid;
     }
-    if (parent.hasChild(name)) throw new KeeperError(Err.NODEEXISTS, path);
+    if (parent.hasChild(name)) {
+      this.reDigest(parentPath, parent);
+      throw new KeeperError(Err.NODEEXISTS, path);
+    }
     const node = new ZNode(this.stats, byteStringOf(data), this.acls.intern(acl));
     node.setCreated(zxid, time, owner);
     parent.addChild(name);
     this.nodes.set(path, node);
+    this.reDigest(parentPath, parent);
+    this.reDigest(path, node);
     this.trackOwner(path, owner);
     this.quotas.created(path, parentPath, name, data?.length ?? 0);
     this.fire(this.dataWatches.trigger(path), EventType.NodeCreated, path, acl);
@@ -451,9 +504,12 @@ export class DataTree {
     if (!parent) throw new KeeperError(Err.NONODE, path);
     // As in ZooKeeper, the parent's pzxid moves even if the node is gone: replaying
     // over a fuzzy snapshot, the node may have been deleted before it was written.
+    this.unDigest(parentPath, parent);
     if (zxid > parent.pzxid) parent.pzxid = zxid;
+    this.reDigest(parentPath, parent);
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
+    this.unDigest(path, node);
     parent.removeChild(baseName(path));
     this.nodes.delete(path);
     const owner = node.ephemeralOwner;
@@ -482,10 +538,12 @@ export class DataTree {
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
     const before = node.dataLength;
+    this.unDigest(path, node);
     node.bytes = byteStringOf(data);
     node.version = version;
     node.mzxid = zxid;
     node.mtime = time;
+    this.reDigest(path, node);
     this.quotas.dataChanged(path, before, node.dataLength);
     this.fire(this.dataWatches.trigger(path), EventType.NodeDataChanged, path, node.acl);
     return node.stat();
@@ -494,8 +552,10 @@ export class DataTree {
   private setACL(path: string, acl: ACL[], version: number): Stat {
     const node = this.nodes.get(path);
     if (!node) throw new KeeperError(Err.NONODE, path);
+    this.unDigest(path, node);
     node.acl = this.acls.intern(acl);
     node.aversion = version;
+    this.reDigest(path, node);
     return node.stat();
   }
 

@@ -123,6 +123,16 @@ export class StatStore {
     w.writeBytesOf(this.page(slot), at + from, at + to);
   }
 
+  /** The stat in the tree digest's field order (see node-digest.ts) into out[0, 60). */
+  writeDigestStat(slot: number, out: Buffer): void {
+    const b = this.page(slot);
+    const at = (slot & IN_PAGE) << SLOT_SHIFT;
+    b.copy(out, 0, at + StatField.czxid, at + StatField.ctime); // czxid, mzxid
+    b.copy(out, 16, at + StatField.pzxid, at + StatField.pzxid + 8);
+    b.copy(out, 24, at + StatField.ctime, at + StatField.ephemeralOwner); // ctime, mtime, version, cversion, aversion
+    b.copy(out, 52, at + StatField.ephemeralOwner, at + StatField.pzxid);
+  }
+
   /** The first three bytes of the stored owner, which tell containers and TTL nodes (see ephemeral-owner.ts). */
   ownerHighBytes(slot: number): number {
     const b = this.page(slot);

@@ -1,6 +1,7 @@
 import type { ACL, Stat } from '../protocol/generated/records.js';
 import type { JuteWriter } from '../protocol/jute-writer.js';
 import { CONTAINER_OWNER, clientVisibleOwner } from './ephemeral-owner.js';
+import { DIGEST_STAT_BYTES, nodeDigestOf } from './node-digest.js';
 import { STAT_PERSISTED_BYTES, StatField, type StatStore } from './stat-store.js';
 
 /**
@@ -12,6 +13,9 @@ function ownerHidden(s: StatStore, at: number): boolean {
   if (high3 === 0xff0000) return true;
   return high3 === 0x800000 && s.getLong(at, 'ephemeralOwner') === CONTAINER_OWNER;
 }
+
+const digestStat = Buffer.alloc(DIGEST_STAT_BYTES);
+let digestData = Buffer.alloc(4096);
 
 /** What a childless znode answers: most znodes of a large tree are leaves. */
 const NO_CHILDREN: ReadonlySet<string> = new Set<string>();
@@ -126,6 +130,19 @@ export class ZNode {
     s.setLong(this.at, 'ctime', time);
     s.copyLong(this.at, 'ctime', 'mtime');
     if (owner !== 0n) s.setLong(this.at, 'ephemeralOwner', owner);
+  }
+
+  /** This node's part of the tree digest (ZooKeeper's DigestCalculator), `path` being its path. */
+  digest(path: string): number {
+    this.store.writeDigestStat(this.at, digestStat);
+    const b = this.bytes;
+    let data: Buffer | null = null;
+    if (b !== null && b.length > 0) {
+      if (b.length > digestData.length) digestData = Buffer.allocUnsafe(b.length);
+      digestData.write(b, 0, b.length, 'latin1');
+      data = digestData.subarray(0, b.length);
+    }
+    return nodeDigestOf(path, data, digestStat);
   }
 
   /** The stat fields as jute writes a StatPersisted (a snapshot record's tail). */

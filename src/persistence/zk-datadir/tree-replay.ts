@@ -7,13 +7,12 @@
  */
 import type { StatPersisted, TxnDigest } from '../../protocol/generated/records.js';
 import { OpCode } from '../../protocol/opcodes.js';
-import type { Txn, TxnBody } from '../../protocol/txn.js';
+import type { Txn } from '../../protocol/txn.js';
 import { DataTree, type StoredZNode, type TxnResult } from '../../tree/data-tree.js';
-import { parentOf } from '../../tree/path-validation.js';
 import { byteStringOf, ZNode } from '../../tree/znode.js';
 import type { ZxidDigest } from './snapshot-file.js';
 import type { LoggedTxn } from './txn-entry.js';
-import { nodeDigest, TREE_DIGEST_VERSION, treeDigest } from './tree-digest.js';
+import { TREE_DIGEST_VERSION } from './tree-digest.js';
 import type { ZkDataDirContents } from './data-dir-reader.js';
 import type { ZkImage, ZkImageNode, ZkImageSession } from './zk-image.js';
 
@@ -36,7 +35,7 @@ function znodeOf(n: ZkImageNode): StoredZNode {
 }
 
 export function treeFromImage(image: ZkImage): DataTree {
-  const tree = new DataTree();
+  const tree = new DataTree({ digest: true });
   tree.loadSnapshot(
     (function* () {
       for (const n of image.nodes) yield [n.path, znodeOf(n)] as const;
@@ -67,40 +66,6 @@ export function imageOfTree(tree: DataTree, sessions: Iterable<ZkImageSession>, 
   return { zxid, sessions: [...sessions], nodes: imageNodesOfTree(tree) };
 }
 
-/** Paths whose stored node (and so whose digest) a txn may change. */
-function touchedPaths(tree: DataTree, sessionId: bigint, body: TxnBody, out: Set<string>): void {
-  const withParent = (p: string | null): void => {
-    if (p === null) return;
-    out.add(p);
-    out.add(parentOf(p));
-  };
-  switch (body.type) {
-    case OpCode.create:
-    case OpCode.create2:
-    case OpCode.createContainer:
-    case OpCode.createTTL:
-    case OpCode.delete:
-    case OpCode.deleteContainer:
-      withParent(body.txn.path);
-      break;
-    case OpCode.setData:
-    case OpCode.reconfig:
-    case OpCode.setACL:
-      if (body.txn.path !== null) out.add(body.txn.path);
-      break;
-    case OpCode.closeSession:
-      for (const p of body.txn.paths2Delete ?? tree.ephemeralsOf(sessionId)) withParent(p);
-      break;
-    case OpCode.multi:
-      for (const op of body.ops) touchedPaths(tree, sessionId, op, out);
-      break;
-    case OpCode.check:
-    case OpCode.createSession:
-    case OpCode.error:
-      break;
-  }
-}
-
 export interface DigestMismatch {
   zxid: bigint;
   /** 'snapshot': the snapshot's ZxidDigest; 'txn': a logged TxnDigest. */
@@ -120,14 +85,12 @@ export class ZkTreeReplay {
   readonly mismatches: DigestMismatch[] = [];
   /** Txn digests compared with the tree (and found equal or listed in mismatches). */
   digestsChecked = 0;
-  private sum: bigint;
   /** A snapshot digest for a later zxid (fuzzy snapshot): txn digests are not compared before it. */
   private pendingSnapshotDigest: ZxidDigest | null = null;
 
   constructor(image: ZkImage, snapshotDigest: ZxidDigest | null = null) {
     this.tree = treeFromImage(image);
     this.sessions = new Map(image.sessions.map((s) => [s.id, s.timeout]));
-    this.sum = treeDigest(imageNodesOfTree(this.tree));
     // As ZooKeeper: an empty digest (zxid 0) or one older than the snapshot is ignored.
     if (snapshotDigest !== null && snapshotDigest.zxid > 0n && snapshotDigest.zxid >= image.zxid) {
       this.pendingSnapshotDigest = snapshotDigest;
@@ -137,7 +100,7 @@ export class ZkTreeReplay {
 
   /** The tree digest now. */
   get digest(): bigint {
-    return this.sum;
+    return this.tree.digest ?? 0n;
   }
 
   get lastZxid(): bigint {
@@ -155,11 +118,7 @@ export class ZkTreeReplay {
   /** Applies one txn; compares its logged digest, if any, as ZooKeeper does while loading. */
   apply(t: LoggedTxn | Txn): TxnResult {
     const txn = isLogged(t) ? t.txn : t;
-    const touched = new Set<string>();
-    touchedPaths(this.tree, txn.hdr.clientId, txn.body, touched);
-    this.sum -= this.digestOf(touched);
     const result = this.tree.processTxn(txn);
-    this.sum = BigInt.asIntN(64, this.sum + this.digestOf(touched));
     if (txn.body.type === OpCode.createSession) this.sessions.set(txn.hdr.clientId, txn.body.txn.timeOut);
     else if (txn.body.type === OpCode.closeSession) this.sessions.delete(txn.hdr.clientId);
     if (this.pendingSnapshotDigest !== null) this.checkSnapshotDigest(txn.hdr.zxid);
@@ -170,16 +129,7 @@ export class ZkTreeReplay {
   /** The TxnDigest ZooKeeper would log after this txn. */
   applyAndDigest(txn: Txn): LoggedTxn {
     this.apply(txn);
-    return { txn, digest: txn.body.type === OpCode.error ? null : { version: TREE_DIGEST_VERSION, treeDigest: this.sum } };
-  }
-
-  private digestOf(paths: Set<string>): bigint {
-    let s = 0n;
-    for (const p of paths) {
-      const node = this.tree.getNode(p);
-      if (node) s += nodeDigest(p, node.data, storedStat(node));
-    }
-    return s;
+    return { txn, digest: txn.body.type === OpCode.error ? null : { version: TREE_DIGEST_VERSION, treeDigest: this.digest } };
   }
 
   private checkSnapshotDigest(zxid: bigint): void {
@@ -187,13 +137,13 @@ export class ZkTreeReplay {
     if (d === null || zxid !== d.zxid) return;
     this.pendingSnapshotDigest = null;
     if (d.digestVersion !== TREE_DIGEST_VERSION) return;
-    if (d.digest !== this.sum) this.mismatches.push({ zxid, source: 'snapshot', expected: d.digest, computed: this.sum });
+    if (d.digest !== this.digest) this.mismatches.push({ zxid, source: 'snapshot', expected: d.digest, computed: this.digest });
   }
 
   private checkTxnDigest(zxid: bigint, d: TxnDigest): void {
     if (this.pendingSnapshotDigest !== null || d.version !== TREE_DIGEST_VERSION) return;
     this.digestsChecked++;
-    if (d.treeDigest !== this.sum) this.mismatches.push({ zxid, source: 'txn', expected: d.treeDigest, computed: this.sum });
+    if (d.treeDigest !== this.digest) this.mismatches.push({ zxid, source: 'txn', expected: d.treeDigest, computed: this.digest });
   }
 }
 
