@@ -20,29 +20,11 @@ import { MNTR_COUNTER_KEYS, MNTR_SUMMARY_ORDER } from '../src/protocol/four-lett
 import { kazooLong } from './support/clients.js';
 import type { LongRunning } from './support/proc.js';
 import { fourLetterWord, freePort, HOST, startTarget, targets, type TargetName, type TestServer } from './support/servers.js';
+import { ZK_COMMAND_NAMES } from '../test/support/zookeeper-admin-captures.js';
 
 const SERVLET_API_JAR = '/usr/share/java/servlet-api.jar';
 const DEBIAN_ZOOKEEPER_CLASSPATH = '/etc/zookeeper/conf:/usr/share/java/zookeeper.jar';
 const BASE = '/adm';
-
-/** ZooKeeper 3.8.0's commands (Commands.java): every name and its primary name. */
-const NAMES: ReadonlyArray<readonly [string, string]> = [
-  ['connection_stat_reset', 'connection_stat_reset'], ['crst', 'connection_stat_reset'],
-  ['configuration', 'configuration'], ['conf', 'configuration'], ['config', 'configuration'],
-  ['connections', 'connections'], ['cons', 'connections'], ['hash', 'hash'], ['dirs', 'dirs'], ['dump', 'dump'],
-  ['environment', 'environment'], ['env', 'environment'], ['envi', 'environment'],
-  ['get_trace_mask', 'get_trace_mask'], ['gtmk', 'get_trace_mask'],
-  ['initial_configuration', 'initial_configuration'], ['icfg', 'initial_configuration'],
-  ['is_read_only', 'is_read_only'], ['isro', 'is_read_only'], ['last_snapshot', 'last_snapshot'],
-  ['lsnp', 'last_snapshot'], ['leader', 'leader'], ['lead', 'leader'], ['monitor', 'monitor'], ['mntr', 'monitor'],
-  ['observer_connection_stat_reset', 'observer_connection_stat_reset'], ['orst', 'observer_connection_stat_reset'],
-  ['ruok', 'ruok'], ['set_trace_mask', 'set_trace_mask'], ['stmk', 'set_trace_mask'],
-  ['server_stats', 'server_stats'], ['srvr', 'server_stats'], ['stats', 'stats'], ['stat', 'stats'],
-  ['stat_reset', 'stat_reset'], ['srst', 'stat_reset'], ['observers', 'observers'], ['obsr', 'observers'],
-  ['system_properties', 'system_properties'], ['sysp', 'system_properties'], ['voting_view', 'voting_view'],
-  ['watches', 'watches'], ['wchc', 'watches'], ['watches_by_path', 'watches_by_path'], ['wchp', 'watches_by_path'],
-  ['watch_summary', 'watch_summary'], ['wchs', 'watch_summary'], ['zabstate', 'zabstate'],
-];
 
 type Kind = 'string' | 'number' | 'boolean' | 'null' | 'array' | 'object';
 
@@ -109,7 +91,7 @@ const MONITOR_CORE_KEYS: ReadonlyArray<readonly [string, Kind]> = [
   ['min_client_response_size', 'number'], ['non_mtls_local_conn_count', 'number'],
 ];
 
-const COMMAND_LIST = [...new Set(NAMES.map(([, p]) => p))].sort()
+const COMMAND_LIST = [...new Set(ZK_COMMAND_NAMES.map(([, p]) => p))].sort()
   .map((name) => `<a href="/commands/${name}">${name}</a>\n<br/>\n`).join('');
 
 /** A summary's mntr keys: avg_/min_/max_/cnt_/sum_/p50_/p95_/p99_/p999_<name>. */
@@ -223,7 +205,7 @@ for (const target of targets) {
     });
 
     test('every name and alias answers under its primary name with ZooKeeper\'s keys and value kinds', async () => {
-      for (const [name, primary] of NAMES) {
+      for (const [name, primary] of ZK_COMMAND_NAMES) {
         const body = await command(port, name);
         assert.equal(body['command'], primary, name);
         if (primary === 'leader' || primary === 'set_trace_mask') {

@@ -27,25 +27,6 @@ function memoryLogger(): { log: Logger; lines: Array<Record<string, unknown>> } 
 
 const ZK_VERSION = '3.8.0-${mvngit.commit.id}, built on 2024-12-29 17:54 UTC';
 
-/** The commands ZooKeeper 3.8.0 registers (Commands.java): every name with its primary name. */
-const ZOOKEEPER_NAMES: ReadonlyArray<readonly [string, string]> = [
-  ['connection_stat_reset', 'connection_stat_reset'], ['crst', 'connection_stat_reset'],
-  ['configuration', 'configuration'], ['conf', 'configuration'], ['config', 'configuration'],
-  ['connections', 'connections'], ['cons', 'connections'], ['hash', 'hash'], ['dirs', 'dirs'], ['dump', 'dump'],
-  ['environment', 'environment'], ['env', 'environment'], ['envi', 'environment'],
-  ['get_trace_mask', 'get_trace_mask'], ['gtmk', 'get_trace_mask'],
-  ['initial_configuration', 'initial_configuration'], ['icfg', 'initial_configuration'],
-  ['is_read_only', 'is_read_only'], ['isro', 'is_read_only'], ['last_snapshot', 'last_snapshot'],
-  ['lsnp', 'last_snapshot'], ['leader', 'leader'], ['lead', 'leader'], ['monitor', 'monitor'], ['mntr', 'monitor'],
-  ['observer_connection_stat_reset', 'observer_connection_stat_reset'], ['orst', 'observer_connection_stat_reset'],
-  ['ruok', 'ruok'], ['set_trace_mask', 'set_trace_mask'], ['stmk', 'set_trace_mask'],
-  ['server_stats', 'server_stats'], ['srvr', 'server_stats'], ['stats', 'stats'], ['stat', 'stats'],
-  ['stat_reset', 'stat_reset'], ['srst', 'stat_reset'], ['observers', 'observers'], ['obsr', 'observers'],
-  ['system_properties', 'system_properties'], ['sysp', 'system_properties'], ['voting_view', 'voting_view'],
-  ['watches', 'watches'], ['wchc', 'watches'], ['watches_by_path', 'watches_by_path'], ['wchp', 'watches_by_path'],
-  ['watch_summary', 'watch_summary'], ['wchs', 'watch_summary'], ['zabstate', 'zabstate'],
-];
-
 /** Commands ZooKeeper runs even when its server is not serving (CommandBase serverRequired=false). */
 const WITHOUT_SERVER = new Set(['environment', 'get_trace_mask', 'monitor', 'set_trace_mask', 'system_properties', 'zabstate']);
 
@@ -97,12 +78,12 @@ function json(name: string, o: FakeContextOptions = capturedState(), args: Recor
 
 describe('admin command table', () => {
   it('answers every ZooKeeper 3.8 command name and alias, under the primary name', () => {
-    assert.deepEqual([...ADMIN_COMMAND_NAMES].sort(), ZOOKEEPER_NAMES.map(([n]) => n).sort());
-    for (const [name, primary] of ZOOKEEPER_NAMES) {
+    assert.deepEqual([...ADMIN_COMMAND_NAMES].sort(), zk.ZK_COMMAND_NAMES.map(([n]) => n).sort());
+    for (const [name, primary] of zk.ZK_COMMAND_NAMES) {
       const r = runAdminCommand(name, fakeContext(capturedState()));
       assert.equal(r.command, primary, name);
     }
-    assert.deepEqual([...ADMIN_PRIMARY_NAMES], [...new Set(ZOOKEEPER_NAMES.map(([, p]) => p))].sort());
+    assert.deepEqual([...ADMIN_PRIMARY_NAMES], [...new Set(zk.ZK_COMMAND_NAMES.map(([, p]) => p))].sort());
   });
 
   it('the command list page links every primary name, as ZooKeeper\'s does', () => {
@@ -121,7 +102,7 @@ describe('admin command table', () => {
 
   it('while not serving, commands that need the server say so under the name asked; the others answer', () => {
     const ctx = fakeContext(capturedState({ serving: false }));
-    for (const [name, primary] of ZOOKEEPER_NAMES) {
+    for (const [name, primary] of zk.ZK_COMMAND_NAMES) {
       const r = runAdminCommand(name, ctx);
       if (WITHOUT_SERVER.has(primary)) {
         assert.equal(r.command, primary, name);

@@ -5,6 +5,25 @@
  * admin command tests (facts of the interface, byte for byte).
  */
 
+/** The commands ZooKeeper 3.8.0 registers (Commands.java): every name with its primary name. */
+export const ZK_COMMAND_NAMES: ReadonlyArray<readonly [string, string]> = [
+  ['connection_stat_reset', 'connection_stat_reset'], ['crst', 'connection_stat_reset'],
+  ['configuration', 'configuration'], ['conf', 'configuration'], ['config', 'configuration'],
+  ['connections', 'connections'], ['cons', 'connections'], ['hash', 'hash'], ['dirs', 'dirs'], ['dump', 'dump'],
+  ['environment', 'environment'], ['env', 'environment'], ['envi', 'environment'],
+  ['get_trace_mask', 'get_trace_mask'], ['gtmk', 'get_trace_mask'],
+  ['initial_configuration', 'initial_configuration'], ['icfg', 'initial_configuration'],
+  ['is_read_only', 'is_read_only'], ['isro', 'is_read_only'], ['last_snapshot', 'last_snapshot'],
+  ['lsnp', 'last_snapshot'], ['leader', 'leader'], ['lead', 'leader'], ['monitor', 'monitor'], ['mntr', 'monitor'],
+  ['observer_connection_stat_reset', 'observer_connection_stat_reset'], ['orst', 'observer_connection_stat_reset'],
+  ['ruok', 'ruok'], ['set_trace_mask', 'set_trace_mask'], ['stmk', 'set_trace_mask'],
+  ['server_stats', 'server_stats'], ['srvr', 'server_stats'], ['stats', 'stats'], ['stat', 'stats'],
+  ['stat_reset', 'stat_reset'], ['srst', 'stat_reset'], ['observers', 'observers'], ['obsr', 'observers'],
+  ['system_properties', 'system_properties'], ['sysp', 'system_properties'], ['voting_view', 'voting_view'],
+  ['watches', 'watches'], ['wchc', 'watches'], ['watches_by_path', 'watches_by_path'], ['wchp', 'watches_by_path'],
+  ['watch_summary', 'watch_summary'], ['wchs', 'watch_summary'], ['zabstate', 'zabstate'],
+];
+
 export const ZK_RUOK = "{\n  \"command\" : \"ruok\",\n  \"error\" : null\n}";
 
 export const ZK_NOSUCH = "{\n  \"command\" : \"nosuch\",\n  \"error\" : \"Unknown command: nosuch\"\n}";
