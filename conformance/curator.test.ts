@@ -6,13 +6,13 @@
  * tests below pick up by name.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { id, type Json } from './support/clients.js';
 import { conformanceAsset, describeRun, jsonLines, run, type RunResult } from './support/proc.js';
 import { serverForSuite, targets } from './support/servers.js';
+import { javaBuild } from './support/java-build.js';
 
 const JARS = '/usr/share/java';
 /** Curator's own jars and what their manifests need; slf4j-nop keeps the logs quiet. */
@@ -32,29 +32,14 @@ const JVM_FLAGS = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 const CASES = ['mutex', 'leaderLatch', 'doubleBarrier', 'atomicLong', 'curatorCache', 'persistentWatcher', 'persistentNode', 'aclProvider'] as const;
 type CaseName = (typeof CASES)[number];
 
-let buildDir: string | undefined;
-let compiling: Promise<string> | undefined;
-
 /** javac once per test file (shared by both targets). */
-function compiled(): Promise<string> {
-  compiling ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zkconf-curator-'));
-    buildDir = dir;
-    const srcDir = conformanceAsset('curator');
-    const sources = readdirSync(srcDir)
-      .filter((f) => f.endsWith('.java'))
-      .map((f) => join(srcDir, f));
-    // The JSON writer is shared with the plain Java client programs.
-    sources.push(conformanceAsset('java', 'Json.java'));
-    const r = await run('javac', ['-implicit:none', '-d', dir, '-cp', CLASSPATH.join(':'), ...sources], { timeoutMs: 120_000 });
-    assert.equal(r.code, 0, `javac failed:\n${describeRun(r)}`);
-    return dir;
-  })();
-  return compiling;
-}
-
-after(() => {
-  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+const compiled = javaBuild('curator', CLASSPATH, () => {
+  const srcDir = conformanceAsset('curator');
+  const sources = readdirSync(srcDir)
+    .filter((f) => f.endsWith('.java'))
+    .map((f) => join(srcDir, f));
+  // The JSON writer is shared with the plain Java client programs.
+  return [...sources, conformanceAsset('java', 'Json.java')];
 });
 
 interface CaseRun {

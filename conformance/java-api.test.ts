@@ -9,37 +9,17 @@
  * is a target), and the key facts of each mode are asserted on both.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Json } from './support/clients.js';
 import { conformanceAsset, describeRun, jsonLines, run } from './support/proc.js';
 import { startTarget, targets, type TargetName, type TestServer } from './support/servers.js';
+import { javaBuild } from './support/java-build.js';
 
 const ZK_JAR = '/usr/share/java/zookeeper.jar';
 const JVM_FLAGS = ['-Xmx192m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 const CONTAINER_CHECK_MS = 300;
 
-let buildDir: string | undefined;
-let compiling: Promise<string> | undefined;
-
-function compiled(): Promise<string> {
-  compiling ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zkconf-java-api-'));
-    buildDir = dir;
-    const r = await run('javac', ['-implicit:none', '-d', dir, '-cp', ZK_JAR, conformanceAsset('java', 'ApiConformance.java'), conformanceAsset('java', 'Json.java')], {
-      timeoutMs: 120_000,
-    });
-    assert.equal(r.code, 0, `javac failed:\n${describeRun(r)}`);
-    return dir;
-  })();
-  return compiling;
-}
-
-after(() => {
-  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
-});
+const compiled = javaBuild('java-api', [ZK_JAR], () => [conformanceAsset('java', 'ApiConformance.java'), conformanceAsset('java', 'Json.java')]);
 
 async function java(hostPort: string, base: string, mode: string, extra: string[] = []): Promise<Json> {
   const classes = await compiled();

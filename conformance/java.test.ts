@@ -5,37 +5,17 @@
  * dir at test time; each case runs one JVM that prints JSON lines.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { id, type Json } from './support/clients.js';
 import { conformanceAsset, describeRun, jsonLines, run, startLong } from './support/proc.js';
 import { serverForSuite, targets } from './support/servers.js';
+import { javaBuild } from './support/java-build.js';
 
 const ZK_JAR = '/usr/share/java/zookeeper.jar';
 const JVM_FLAGS = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 
-let buildDir: string | undefined;
-let compiling: Promise<string> | undefined;
-
 /** javac once per test file (shared by both targets). */
-function compiled(): Promise<string> {
-  compiling ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zkconf-java-'));
-    buildDir = dir;
-    const r = await run('javac', ['-implicit:none', '-d', dir, '-cp', ZK_JAR, conformanceAsset('java', 'Conformance.java'), conformanceAsset('java', 'Json.java')], {
-      timeoutMs: 120_000,
-    });
-    assert.equal(r.code, 0, `javac failed:\n${describeRun(r)}`);
-    return dir;
-  })();
-  return compiling;
-}
-
-after(() => {
-  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
-});
+const compiled = javaBuild('java', [ZK_JAR], () => [conformanceAsset('java', 'Conformance.java'), conformanceAsset('java', 'Json.java')]);
 
 function javaArgs(classes: string, hostPort: string, base: string, mode: string): string[] {
   return [...JVM_FLAGS, '-cp', `${ZK_JAR}:${classes}`, 'Conformance', hostPort, base, mode];
