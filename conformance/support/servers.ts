@@ -6,13 +6,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, stopChild } from './proc.js';
 import { after, before } from 'node:test';
 import { sendFourLetterWord } from '../../src/cli/four-letter-command.js';
 import { freePort } from '../../test/support/free-port.js';
+import { accepts } from '../../test/support/http.js';
 
 export type TargetName = 'zookeeper' | 'zkts';
 
@@ -66,25 +66,6 @@ export { freePort };
 /** Send a four-letter word and read the whole answer (the server closes after it). */
 export function fourLetterWord(port: number, word: string, timeoutMs = 2000): Promise<string> {
   return sendFourLetterWord(word, HOST, port, timeoutMs);
-}
-
-function tcpConnects(port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = createConnection({ host: HOST, port });
-    const timer = setTimeout(() => {
-      sock.destroy();
-      resolve(false);
-    }, timeoutMs);
-    sock.once('connect', () => {
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once('error', () => {
-      clearTimeout(timer);
-      resolve(false);
-    });
-  });
 }
 
 function zooCfg(dataDir: string, port: number, extra: Record<string, string>): string {
@@ -242,7 +223,7 @@ export async function startZkts(opts: StartOptions = {}): Promise<TestServer> {
     'zkts',
     opts,
     (cfg) => ({ cmd: process.execPath, args: [cli, 'start', '--config', cfg], env: { ...process.env } }),
-    async (port, log) => log().includes(ZKTS_READY) && (await tcpConnects(port)),
+    async (port, log) => log().includes(ZKTS_READY) && (await accepts(port)),
     20_000,
   );
 }
