@@ -7,6 +7,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
+import { seededRandom } from '../test/support/seeded-random.js';
 import { Histogram } from './histogram.js';
 import type { FromWorker, OpSource, ToWorker, WorkerInit, WorkerResult } from './load-spec.js';
 import {
@@ -34,18 +35,6 @@ const WRITE = 1;
 /** Length of each session's pre-drawn op sequence (cycled). */
 const SEQ_LEN = 8192;
 
-/** Deterministic PRNG (mulberry32), so both servers get the same op sequence. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The frames this worker sends and their kinds. */
 interface Plan {
   templates: Buffer[];
@@ -69,7 +58,7 @@ function plan(source: OpSource): Plan {
       const replyBytes = new Int32Array(2 * n).fill(REPLY_HEADER_BYTES + 4 + source.dataSize + STAT_BYTES).fill(REPLY_HEADER_BYTES + STAT_BYTES, n);
       const sequences: Uint32Array[] = [];
       for (let s = 0; s < init.sessions; s++) {
-        const rnd = prng(source.seed * 7919 + init.workerIndex * 104729 + s);
+        const rnd = seededRandom(source.seed * 7919 + init.workerIndex * 104729 + s);
         const seq = new Uint32Array(SEQ_LEN);
         for (let i = 0; i < SEQ_LEN; i++) {
           const key = Math.floor(rnd() * n);

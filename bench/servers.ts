@@ -13,6 +13,7 @@ import { processCpuMicros, processMemory, type MemoryInfo } from './proc-stat.js
 import { sendFourLetterWord } from '../src/cli/four-letter-command.js';
 import { freePort } from '../test/support/free-port.js';
 import { repoRoot } from '../test/support/repo-root.js';
+import { testZooCfg } from '../test/support/zoo-cfg-text.js';
 
 export type ServerKind = 'zookeeper' | 'zkts';
 export const HOST = '127.0.0.1';
@@ -22,21 +23,7 @@ export const ZK_HEAP = '-Xmx2g';
 
 /** The settings both servers get (the zoo.cfg the bench writes). */
 export function zooCfg(dataDir: string, port: number, extra: Record<string, string> = {}): string {
-  const kv: Record<string, string> = {
-    tickTime: '2000',
-    initLimit: '10',
-    syncLimit: '5',
-    dataDir,
-    clientPort: String(port),
-    clientPortAddress: HOST,
-    maxClientCnxns: '0',
-    'admin.enableServer': 'false',
-    forceSync: 'yes',
-    snapCount: '100000',
-    '4lw.commands.whitelist': '*',
-    ...extra,
-  };
-  return Object.entries(kv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+  return testZooCfg(dataDir, port, { forceSync: 'yes', snapCount: '100000', ...extra });
 }
 
 export { freePort, repoRoot };

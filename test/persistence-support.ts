@@ -148,14 +148,4 @@ export function dumpEphemerals(tree: DataTree): string[] {
   return [...tree.sessionsWithEphemerals()].map(([s, paths]) => `${s}:${[...paths].sort().join(',')}`).sort();
 }
 
-/** A small seeded PRNG (mulberry32), so a failing random run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from './support/seeded-random.js';

@@ -13,6 +13,7 @@ import { after, before } from 'node:test';
 import { sendFourLetterWord } from '../../src/cli/four-letter-command.js';
 import { freePort } from '../../test/support/free-port.js';
 import { accepts } from '../../test/support/http.js';
+import { testZooCfg } from '../../test/support/zoo-cfg-text.js';
 
 export type TargetName = 'zookeeper' | 'zkts';
 
@@ -68,24 +69,6 @@ export function fourLetterWord(port: number, word: string, timeoutMs = 2000): Pr
   return sendFourLetterWord(word, HOST, port, timeoutMs);
 }
 
-function zooCfg(dataDir: string, port: number, extra: Record<string, string>): string {
-  const kv: Record<string, string> = {
-    tickTime: '2000',
-    initLimit: '10',
-    syncLimit: '5',
-    dataDir,
-    clientPort: String(port),
-    clientPortAddress: HOST,
-    maxClientCnxns: '0',
-    'admin.enableServer': 'false',
-    '4lw.commands.whitelist': '*',
-    ...extra,
-  };
-  return Object.entries(kv)
-    .map(([k, v]) => `${k}=${v}`)
-    .join('\n') + '\n';
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function readTail(file: string, max: number): string {
@@ -128,7 +111,7 @@ async function launch(
   mkdirSync(dataDir);
   const port = await freePort();
   const configFile = join(dir, 'zoo.cfg');
-  writeFileSync(configFile, zooCfg(dataDir, port, opts.extraConfig ?? {}));
+  writeFileSync(configFile, testZooCfg(dataDir, port, opts.extraConfig ?? {}));
   const logFile = join(dir, 'server.log');
   const logFd = openSync(logFile, 'a');
   const { cmd, args, env } = command(configFile);
