@@ -1,6 +1,7 @@
 import { ACL } from '../protocol/generated/records.js';
 import { JuteDecodeError, JuteReader } from '../protocol/jute-reader.js';
 import type { JuteWriter } from '../protocol/jute-writer.js';
+import { STAT_PERSISTED_BYTES } from '../tree/stat-store.js';
 
 /**
  * One znode as a snapshot holds it: what ZooKeeper's snapshot holds per node
@@ -15,8 +16,6 @@ export interface SnapshotNode {
   writeStatPersisted(w: JuteWriter): void;
 }
 
-/** Bytes of a jute StatPersisted: 6 longs and 3 ints. */
-export const STAT_PERSISTED_BYTES = 60;
 
 /**
  * A snapshot chunk is node records back to back, each jute-encoded:

@@ -23,7 +23,7 @@ export const StatField = {
 export type LongField = 'czxid' | 'mzxid' | 'ctime' | 'mtime' | 'ephemeralOwner' | 'pzxid';
 export type IntField = 'version' | 'cversion' | 'aversion';
 
-/** Bytes of a jute StatPersisted record. */
+/** Bytes of a jute StatPersisted record: 6 longs and 3 ints. */
 export const STAT_PERSISTED_BYTES = 60;
 const SLOT_SHIFT = 6; // 64-byte slots
 /**
