@@ -9,10 +9,10 @@
  * is a target), and the key facts of each mode are asserted on both.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Json } from './support/clients.js';
 import { conformanceAsset, describeRun, jsonLines, run } from './support/proc.js';
-import { startTarget, targets, type TargetName, type TestServer } from './support/servers.js';
+import { oracleAndTargetsForSuite, targets, type TargetName } from './support/servers.js';
 import { javaBuild } from './support/java-build.js';
 
 const ZK_JAR = '/usr/share/java/zookeeper.jar';
@@ -235,28 +235,10 @@ function firstDifference(a: unknown, b: unknown, path = ''): string | undefined 
 
 for (const cfg of CONFIGS) {
   describe(`Java client APIs for the newer opcodes (${cfg.name})`, () => {
-    const servers = new Map<TargetName, TestServer>();
     const oracle = new Map<Mode, Promise<Json>>();
-    const needed: TargetName[] = targets.includes('zookeeper') ? [...targets] : ['zookeeper', ...targets];
-
-    before(async () => {
-      const [started] = await Promise.all([
-        Promise.allSettled(needed.map((name) => startTarget(name, { extraConfig: cfg.extraConfig, zookeeperJvmFlags: cfg.jvmFlags }))),
-        compiled(),
-      ]);
-      for (const r of started) if (r.status === 'fulfilled') servers.set(r.value.name, r.value);
-      const failed = started.find((r) => r.status === 'rejected');
-      if (failed && failed.status === 'rejected') throw failed.reason;
-    });
-    after(async () => {
-      for (const srv of servers.values()) await srv.stop();
-    });
-
-    const hp = (name: TargetName): string => {
-      const srv = servers.get(name);
-      if (!srv) throw new Error(`${name} is not running (see the before hook)`);
-      return srv.connectString;
-    };
+    // javac runs while the servers start.
+    const server = oracleAndTargetsForSuite({ extraConfig: cfg.extraConfig, zookeeperJvmFlags: cfg.jvmFlags }, compiled);
+    const hp = (name: TargetName): string => server(name).connectString;
 
     cfg.modes.forEach((m, i) => {
       const base = `/japi${i}-${m.mode}`;

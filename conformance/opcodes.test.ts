@@ -17,12 +17,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import type { ACL } from '../src/protocol/generated/records.js';
 import { Err, errName } from '../src/protocol/error-codes.js';
 import { ScenarioRun, type Step, type TClient, type Transcript, transcriptDiff } from './support/opcode-transcript.js';
-import { startTarget, targets, type TargetName, type TestServer } from './support/servers.js';
+import { oracleAndTargetsForSuite, targets, type TargetName, type TestServer } from './support/servers.js';
 
 // ---- constants -------------------------------------------------------------------
 
@@ -1211,27 +1211,8 @@ function report(t: Transcript): string {
 
 for (const cfg of CONFIGS) {
   describe(`every opcode over the raw protocol (${cfg.name})`, () => {
-    const servers = new Map<TargetName, TestServer>();
     const oracle = new Map<Case, Promise<Transcript>>();
-    const needed: TargetName[] = targets.includes('zookeeper') ? [...targets] : ['zookeeper', ...targets];
-
-    before(async () => {
-      const started = await Promise.allSettled(
-        needed.map((name) => startTarget(name, { extraConfig: cfg.extraConfig, zookeeperJvmFlags: cfg.jvmFlags })),
-      );
-      for (const r of started) if (r.status === 'fulfilled') servers.set(r.value.name, r.value);
-      const failed = started.find((r) => r.status === 'rejected');
-      if (failed && failed.status === 'rejected') throw failed.reason;
-    });
-    after(async () => {
-      for (const srv of servers.values()) await srv.stop();
-    });
-
-    const server = (name: TargetName): TestServer => {
-      const srv = servers.get(name);
-      if (!srv) throw new Error(`${name} is not running (see the before hook)`);
-      return srv;
-    };
+    const server = oracleAndTargetsForSuite({ extraConfig: cfg.extraConfig, zookeeperJvmFlags: cfg.jvmFlags });
     const zookeeperRun = (c: Case, i: number): Promise<Transcript> => {
       let p = oracle.get(c);
       if (!p) {

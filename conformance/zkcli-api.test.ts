@@ -10,8 +10,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { startTarget, targets, type TargetName, type TestServer } from './support/servers.js';
+import { describe, test } from 'node:test';
+import { oracleAndTargetsForSuite, targets, type TargetName } from './support/servers.js';
 import { transcriptDiff } from './support/opcode-transcript.js';
 import { cliScript, type CliResult } from './support/zkcli.js';
 
@@ -394,27 +394,9 @@ function diffLines(z: string[][], k: string[][]): string | undefined {
 
 for (const cfg of CONFIGS) {
   describe(`zkCli.sh commands of the newer opcodes (${cfg.name})`, () => {
-    const servers = new Map<TargetName, TestServer>();
     const oracle = new Map<Case, Promise<string[][]>>();
-    const needed: TargetName[] = targets.includes('zookeeper') ? [...targets] : ['zookeeper', ...targets];
-
-    before(async () => {
-      const started = await Promise.allSettled(
-        needed.map((name) => startTarget(name, { extraConfig: cfg.extraConfig, zookeeperJvmFlags: cfg.jvmFlags })),
-      );
-      for (const r of started) if (r.status === 'fulfilled') servers.set(r.value.name, r.value);
-      const failed = started.find((r) => r.status === 'rejected');
-      if (failed && failed.status === 'rejected') throw failed.reason;
-    });
-    after(async () => {
-      for (const srv of servers.values()) await srv.stop();
-    });
-
-    const hp = (name: TargetName): string => {
-      const srv = servers.get(name);
-      if (!srv) throw new Error(`${name} is not running (see the before hook)`);
-      return srv.connectString;
-    };
+    const server = oracleAndTargetsForSuite({ extraConfig: cfg.extraConfig, zookeeperJvmFlags: cfg.jvmFlags });
+    const hp = (name: TargetName): string => server(name).connectString;
 
     cfg.cases.forEach((c, i) => {
       const b = `/cli${i}-${c.name.split(/[ ,]/)[0]!.replace(/[^a-zA-Z]/g, '')}`;

@@ -219,6 +219,30 @@ export function startTarget(name: TargetName, opts: StartOptions = {}): Promise<
  * Starts one `target` server for the enclosing describe block (before/after hooks)
  * and returns a getter for its "host:port". `prepare` runs first (e.g. compiling).
  */
+/**
+ * For a differential describe block: starts ZooKeeper (the oracle, always) and
+ * every target, with the same options, in its before hook (beside `prepare`),
+ * stops them after; returns a lookup by name.
+ */
+export function oracleAndTargetsForSuite(options: StartOptions, prepare?: () => Promise<unknown>): (name: TargetName) => TestServer {
+  const servers = new Map<TargetName, TestServer>();
+  const needed: TargetName[] = targets.includes('zookeeper') ? [...targets] : ['zookeeper', ...targets];
+  before(async () => {
+    const [started] = await Promise.all([Promise.allSettled(needed.map((name) => startTarget(name, options))), prepare?.()]);
+    for (const r of started) if (r.status === 'fulfilled') servers.set(r.value.name, r.value);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed && failed.status === 'rejected') throw failed.reason;
+  });
+  after(async () => {
+    for (const srv of servers.values()) await srv.stop();
+  });
+  return (name) => {
+    const srv = servers.get(name);
+    if (!srv) throw new Error(`${name} is not running (see the before hook)`);
+    return srv;
+  };
+}
+
 export function serverForSuite(target: TargetName, prepare?: () => Promise<unknown>): () => string {
   let server: TestServer | undefined;
   before(async () => {
