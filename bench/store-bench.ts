@@ -29,7 +29,7 @@ import Database from 'better-sqlite3';
 import type { ACL } from '../src/protocol/generated/records.js';
 import { JuteWriter } from '../src/protocol/jute-writer.js';
 import { OpCode } from '../src/protocol/opcodes.js';
-import type { Txn } from '../src/protocol/txn.js';
+import type { LoggedTxn } from '../src/protocol/txn-entry.js';
 import type { WriteRequest } from '../src/protocol/client-requests.js';
 import { DurableStore } from '../src/persistence/durable-store.js';
 import { checksum } from '../src/persistence/checksum.js';
@@ -90,13 +90,13 @@ class MainThreadTxnLog implements TxnLog {
     this.insert = this.db.prepare('INSERT INTO txns (zxid, txn, crc) VALUES (?, ?, ?)');
   }
 
-  append(txns: readonly Txn[]): Promise<void> {
+  append(txns: readonly LoggedTxn[]): Promise<void> {
     this.db.transaction(() => {
       for (const t of txns) {
         this.w.reset();
         encodeStoredTxn(this.w, t);
         const bytes = this.w.view();
-        this.insert.run(t.hdr.zxid, bytes, checksum(bytes));
+        this.insert.run(t.txn.hdr.zxid, bytes, checksum(bytes));
       }
     })();
     return Promise.resolve();

@@ -33,7 +33,7 @@ import { loadSnapshotFile, logFilesFrom, readZkDataDir, type LoadedSnapshot } fr
 import { readTxnLog } from '../src/persistence/zk-datadir/txn-log-reader.js';
 import { writeZkDataDir } from '../src/persistence/zk-datadir/data-dir-writer.js';
 import { filesByZxid } from '../src/persistence/zk-datadir/file-names.js';
-import type { LoggedTxn } from '../src/persistence/zk-datadir/txn-entry.js';
+import type { LoggedTxn } from '../src/protocol/txn-entry.js';
 import { imageOfTree, replayDataDir, ZkTreeReplay } from '../src/persistence/zk-datadir/tree-replay.js';
 import type { ZkImageNode } from '../src/persistence/zk-datadir/zk-image.js';
 import { sessionPassword } from '../src/server/session-password.js';

@@ -118,7 +118,7 @@ describe('deleting through the pipeline', () => {
     assert.equal(tree.getNode('/p/c'), undefined);
     assert.equal(tree.containers.has('/p/c'), false);
     assert.equal(tree.getNode('/p')?.pzxid, d.txn.hdr.zxid);
-    assert.equal(log.txns().at(-1), d.txn);
+    assert.equal(log.txns().at(-1)?.txn, d.txn);
     assert.deepEqual(events, ['2 /p/c', '4 /p'], 'NodeDeleted, then NodeChildrenChanged on the parent');
   });
 

@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { existsSync, openSync, readdirSync, statSync, truncateSync, writeSync, closeSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { checksum } from '../src/persistence/checksum.js';
 import { RecoveryError } from '../src/persistence/recovery-error.js';
+import { decodeStoredTxn } from '../src/persistence/txn-codec.js';
+import { TREE_DIGEST_VERSION } from '../src/tree/node-digest.js';
 import { storeLayout } from '../src/persistence/store-layout.js';
 import { StoreFormatError } from '../src/persistence/sqlite-schema.js';
 import { captureLogger, dumpTree, ERROR, openStore, removeDir, tempDir, WARN, Writer, type NodeDump } from './persistence-support.js';
@@ -81,6 +84,98 @@ describe('recovery', () => {
     const w2 = new Writer(again.tree, again.store);
     assert.equal((await w2.create('/next')).txn.hdr.zxid, 6n);
     await again.store.close();
+  });
+
+  it('each txn is logged with ZooKeeper\'s tree digest after it, and replay checks every one', async () => {
+    const written = await write(30, { snapshotAfter: [10] });
+    const rows = withDb(storeLayout(written.dir).logFile, (db) => db.prepare('SELECT zxid, txn FROM txns ORDER BY zxid').all() as { zxid: bigint; txn: Buffer }[]);
+    assert.equal(rows.length, 30);
+    for (const r of rows) {
+      const { digest } = decodeStoredTxn(r.txn);
+      assert.equal(digest?.version, TREE_DIGEST_VERSION, `txn ${r.zxid} has a digest`);
+    }
+    const again = await openStore(written.dir);
+    try {
+      // The snapshot after txn 10 had nothing in flight: its digest is at its own zxid.
+      assert.deepEqual(again.report.digests, { checked: 20, mismatches: [] });
+      assert.equal(decodeStoredTxn((rows.at(-1) as { txn: Buffer }).txn).digest?.treeDigest, again.tree.digest);
+    } finally {
+      await again.store.close();
+    }
+  });
+
+  it('a logged digest the replayed tree does not reach is reported and logged; the start goes on, as in ZooKeeper', async () => {
+    const written = await write(30);
+    const { logFile } = storeLayout(written.dir);
+    withDb(logFile, (db) => {
+      const row = db.prepare('SELECT txn FROM txns WHERE zxid = 20').get() as { txn: Buffer };
+      const txn = Buffer.from(row.txn);
+      txn.writeBigInt64BE(txn.readBigInt64BE(txn.length - 8) + 1n, txn.length - 8);
+      db.prepare('UPDATE txns SET txn = ?, crc = ? WHERE zxid = 20').run(txn, checksum(txn));
+    });
+    const captured = captureLogger();
+    const again = await openStore(written.dir, {}, captured.log);
+    try {
+      assert.equal(again.tree.lastProcessedZxid, 30n);
+      assert.deepEqual(dumpTree(again.tree), written.trees.get(30n));
+      assert.equal(again.report.digests?.checked, 30);
+      assert.deepEqual(
+        again.report.digests?.mismatches.map((m) => [m.zxid, m.source, m.expected - m.computed]),
+        [[20n, 'txn', 1n]],
+      );
+      assert.ok(captured.messages(ERROR).some((m) => m.includes('digests are not matching')), captured.messages().join('\n'));
+    } finally {
+      await again.store.close();
+    }
+  });
+
+  it('a store written without digests recovers without checking any; a tree without digests reports none', async () => {
+    const dir = newDir();
+    const first = await openStore(dir, {}, undefined, false);
+    const w = new Writer(first.tree, first.store);
+    await w.create('/a', 'x');
+    await first.store.snapshotNow();
+    await w.create('/b', 'y');
+    await first.store.close();
+    const again = await openStore(dir);
+    try {
+      // The snapshot sealed no digest, so where its fuzziness ends is unknown: no txn is compared.
+      assert.deepEqual(again.report.digests, { checked: 0, mismatches: [], skipped: `snapshot ${again.report.snapshot?.id} sealed no digest` });
+      assert.ok(again.tree.getNode('/b'));
+    } finally {
+      await again.store.close();
+    }
+    const plain = await openStore(dir, {}, undefined, false);
+    assert.equal(plain.report.digests, null);
+    await plain.store.close();
+  });
+
+  it('a snapshot file of the first schema (no digest columns) is read and gets the columns', async () => {
+    const written = await write(20, { snapshotAfter: [10] });
+    const { snapFile } = storeLayout(written.dir);
+    const columns = () => withDb(snapFile, (db) => db.prepare("SELECT name FROM pragma_table_info('snapshots')").pluck().all() as string[]);
+    withDb(snapFile, (db) => {
+      for (const c of ['digest_zxid', 'digest_version', 'digest']) db.exec(`ALTER TABLE snapshots DROP COLUMN ${c}`);
+    });
+    assert.ok(!columns().includes('digest'));
+    const again = await openStore(written.dir);
+    try {
+      assert.equal(again.report.snapshot?.zxid, written.snapshots[0]);
+      assert.deepEqual(dumpTree(again.tree), written.trees.get(20n));
+      assert.equal(again.report.digests?.checked, 0);
+      const w = new Writer(again.tree, again.store);
+      await w.create('/later');
+      await again.store.snapshotNow();
+    } finally {
+      await again.store.close();
+    }
+    assert.ok(columns().includes('digest_zxid') && columns().includes('digest'));
+    const third = await openStore(written.dir);
+    try {
+      assert.deepEqual(third.report.digests, { checked: 0, mismatches: [] });
+    } finally {
+      await third.store.close();
+    }
   });
 
   it('a torn last txn (bad checksum) is dropped: recovery stops at the last complete txn and says so', async () => {

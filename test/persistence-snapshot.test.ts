@@ -33,6 +33,16 @@ function newDir(): string {
 let pathCache: { tree: Writer['tree']; paths: string[]; uses: number } | undefined;
 
 /** Paths of the tree, refreshed every 20 uses (walking it per write would make the test quadratic). */
+function withSnapshotDb<T>(dir: string, f: (db: Database.Database) => T): T {
+  const db = new Database(storeLayout(dir).snapFile, { readonly: true });
+  db.defaultSafeIntegers(true);
+  try {
+    return f(db);
+  } finally {
+    db.close();
+  }
+}
+
 function somePaths(tree: Writer['tree']): string[] {
   if (!pathCache || pathCache.tree !== tree || pathCache.uses++ > 20) {
     pathCache = { tree, paths: [...tree.nodeEntries()].map(([p]) => p).filter((p) => !p.startsWith('/zookeeper')), uses: 0 };
@@ -116,7 +126,14 @@ describe('fuzzy snapshots', () => {
       const live = dumpTree(opened.tree);
       const liveEphemerals = dumpEphemerals(opened.tree);
       const liveZxid = opened.tree.lastProcessedZxid;
+      const liveDigest = opened.tree.digest;
       await opened.store.close();
+      // The digest is sealed as the walk ends, at a zxid past the one the snapshot starts at.
+      const sealed = withSnapshotDb(dir, (db) => db.prepare('SELECT digest_zxid, digest FROM snapshots WHERE id = ?').get(taken.snapshotId)) as {
+        digest_zxid: bigint;
+        digest: bigint;
+      };
+      assert.ok(sealed.digest_zxid > taken.zxid, `digest sealed at 0x${sealed.digest_zxid.toString(16)}, snapshot at 0x${taken.zxid.toString(16)}`);
 
       const again = await openStore(dir);
       try {
@@ -127,6 +144,13 @@ describe('fuzzy snapshots', () => {
         assert.deepEqual(dumpTree(again.tree), live);
         assert.deepEqual(dumpEphemerals(again.tree), liveEphemerals);
         assert.deepEqual([...again.sessions.keys()].sort(), [...sessions].sort());
+        // Replay compared the snapshot's digest at its zxid, then every txn digest after it.
+        assert.equal(again.tree.digest, liveDigest);
+        assert.deepEqual(again.report.digests?.mismatches, []);
+        assert.equal(again.report.digests?.skipped, undefined);
+        const checked = BigInt(again.report.digests?.checked ?? 0);
+        // Error txns carry no digest.
+        assert.ok(checked > 0n && checked <= liveZxid - sealed.digest_zxid, `${checked} txn digests compared`);
       } finally {
         await again.store.close();
       }

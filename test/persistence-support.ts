@@ -61,8 +61,14 @@ export function settingsFor(dir: string, overrides: Partial<StoreSettings> = {})
   };
 }
 
-export function openStore(dir: string, overrides: Partial<StoreSettings> = {}, log: Logger = captureLogger().log): Promise<OpenedStore<DataTree>> {
-  return DurableStore.open(settingsFor(dir, overrides), () => new DataTree(), log);
+/** Opens (recovering) the store in `dir`; its tree keeps ZooKeeper's digest unless `digest` is false, as a server's does. */
+export function openStore(
+  dir: string,
+  overrides: Partial<StoreSettings> = {},
+  log: Logger = captureLogger().log,
+  digest = true,
+): Promise<OpenedStore<DataTree>> {
+  return DurableStore.open(settingsFor(dir, overrides), () => new DataTree({ digest }), log);
 }
 
 export interface Applied {

@@ -10,7 +10,10 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { JuteWriter } from '../src/protocol/jute-writer.js';
 import { OpCode } from '../src/protocol/opcodes.js';
-import { encodeTxn, type Txn, type TxnBody } from '../src/protocol/txn.js';
+import { TxnDigest } from '../src/protocol/generated/records.js';
+import { encodeTxn, type TxnBody } from '../src/protocol/txn.js';
+import { type LoggedTxn } from '../src/protocol/txn-entry.js';
+import { TREE_DIGEST_VERSION } from '../src/tree/node-digest.js';
 import { SqliteTxnLog } from '../src/persistence/sqlite-txn-log.js';
 import { APPLICATION_ID } from '../src/persistence/sqlite-schema.js';
 import { ensureStoreDirs, storeLayout } from '../src/persistence/store-layout.js';
@@ -28,8 +31,11 @@ function logFile(): string {
   return layout.logFile;
 }
 
-function txn(zxid: bigint, body: TxnBody, clientId = 0x77n): Txn {
-  return { hdr: { clientId, cxid: Number(zxid), zxid, time: 1_700_000_000_000n, type: body.type }, body };
+function txn(zxid: bigint, body: TxnBody, treeDigest: bigint | null = null): LoggedTxn {
+  return {
+    txn: { hdr: { clientId: 0x77n, cxid: Number(zxid), zxid, time: 1_700_000_000_000n, type: body.type }, body },
+    digest: treeDigest === null ? null : { version: TREE_DIGEST_VERSION, treeDigest },
+  };
 }
 
 const create = (path: string, parentCVersion: number): TxnBody => ({
@@ -48,24 +54,26 @@ function rows(file: string): { zxid: bigint; txn: Buffer; crc: bigint }[] {
 }
 
 describe('SQLite txn log', () => {
-  it('stores each txn as its zxid, TxnHeader + record bytes as jute encodes them, and their CRC-32', async () => {
+  it('stores each txn as its zxid, TxnHeader + record (+ TxnDigest) bytes as jute encodes them, and their CRC-32', async () => {
     const file = logFile();
     const log = await SqliteTxnLog.open(file, true);
     const txns = [
-      txn(1n, { type: OpCode.createSession, txn: { timeOut: 30000 } }),
-      txn(2n, create('/a', 1)),
+      txn(1n, { type: OpCode.createSession, txn: { timeOut: 30000 } }, 0x1234n),
+      txn(2n, create('/a', 1), -5n),
       txn(3n, { type: OpCode.setData, txn: { path: '/a', data: null, version: 1 } }),
-      txn(4n, { type: OpCode.multi, ops: [create('/b', 2), { type: OpCode.delete, txn: { path: '/a' } }] }),
+      txn(4n, { type: OpCode.multi, ops: [create('/b', 2), { type: OpCode.delete, txn: { path: '/a' } }] }, 1n << 62n),
       txn(5n, { type: OpCode.error, txn: { err: -101 } }),
-      txn(6n, { type: OpCode.closeSession, txn: { paths2Delete: [] } }),
+      txn(6n, { type: OpCode.closeSession, txn: { paths2Delete: [] } }, 0n),
     ];
     await log.append(txns);
     await log.close();
     const got = rows(file);
     assert.deepEqual(got.map((r) => r.zxid), [1n, 2n, 3n, 4n, 5n, 6n]);
     for (const [i, r] of got.entries()) {
+      const t = txns[i] as LoggedTxn;
       const w = new JuteWriter();
-      encodeTxn(w, txns[i] as Txn);
+      encodeTxn(w, t.txn);
+      if (t.digest !== null) TxnDigest.encode(w, t.digest);
       assert.ok(r.txn.equals(w.view()), `row ${r.zxid} holds the jute bytes`);
       assert.equal(Number(r.crc), crc32(r.txn));
       assert.deepEqual(decodeStoredTxn(r.txn), txns[i]);
@@ -119,7 +127,7 @@ describe('SQLite txn log', () => {
   it('purgeThrough deletes the txns up to a zxid and keeps the rest', async () => {
     const file = logFile();
     const log = await SqliteTxnLog.open(file, false);
-    const txns: Txn[] = [];
+    const txns: LoggedTxn[] = [];
     for (let i = 1; i <= 12_000; i++) txns.push(txn(BigInt(i), create(`/p${i}`, i)));
     await log.append(txns);
     assert.equal(await log.purgeThrough(11_000n), 11_000);
@@ -132,7 +140,7 @@ describe('SQLite txn log', () => {
     const file = logFile();
     const log = await SqliteTxnLog.open(file, false);
     const big = Buffer.alloc(4096, 0x5a);
-    const txns: Txn[] = [];
+    const txns: LoggedTxn[] = [];
     for (let i = 1; i <= 1200; i++) txns.push(txn(BigInt(i), { type: OpCode.setData, txn: { path: `/big${i}`, data: big, version: i } }));
     await log.append(txns);
     assert.deepEqual([log.stats.commits, log.stats.txns], [2, 1200]);
@@ -157,7 +165,7 @@ describe('SQLite txn log', () => {
   it('serves an append between the slices of a long purge', async () => {
     const file = logFile();
     const log = await SqliteTxnLog.open(file, false);
-    const txns: Txn[] = [];
+    const txns: LoggedTxn[] = [];
     for (let i = 1; i <= 30_000; i++) txns.push(txn(BigInt(i), create(`/q${i}`, i)));
     await log.append(txns);
     const order: string[] = [];

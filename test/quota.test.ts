@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import type { WriteRequest } from '../src/protocol/client-requests.js';
 import { Err } from '../src/protocol/error-codes.js';
 import { OpCode } from '../src/protocol/opcodes.js';
+import type { LoggedTxn } from '../src/protocol/txn-entry.js';
 import type { Txn } from '../src/protocol/txn.js';
 import { RequestPipeline } from '../src/server/request-pipeline.js';
 import { parseZooCfg } from '../src/server/zoo-cfg.js';
@@ -197,7 +198,7 @@ describe('quota stats kept by the tree', () => {
     await del('/r/b');
     await create('/r/c', 'cccccc');
     const replayed = new DataTree();
-    for (const txn of log.txns()) replayed.processTxn(txn);
+    for (const { txn } of log.txns()) replayed.processTxn(txn);
     const expected = tree.getNode(statPath('/r'))?.data?.toString('utf8');
     assert.equal(expected, 'count=3,bytes=7');
     assert.equal(replayed.getNode(statPath('/r'))?.data?.toString('utf8'), expected);
@@ -207,7 +208,7 @@ describe('quota stats kept by the tree', () => {
     replayed.quotas.rebuild();
     assert.equal(node.data.toString('utf8'), expected);
     await create('/r/d', 'd');
-    replayed.processTxn(log.txns()[log.txns().length - 1] as Txn);
+    replayed.processTxn((log.txns().at(-1) as LoggedTxn).txn);
     assert.equal(replayed.getNode(statPath('/r'))?.data?.toString('utf8'), 'count=4,bytes=8', 'the rebuilt trie keeps tracking');
   });
 

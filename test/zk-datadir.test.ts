@@ -23,7 +23,7 @@ import { decodeSnapshot, encodeSnapshot, type DecodedSnapshot } from '../src/per
 import { imageToSnapshot, snapshotToImage } from '../src/persistence/zk-datadir/snapshot-image.js';
 import { unwrapSnapshot, wrapSnapshot } from '../src/persistence/zk-datadir/snapshot-stream.js';
 import { snappyDecompressBlock, snappyStreamDecode, snappyStreamEncode } from '../src/persistence/zk-datadir/snappy.js';
-import { encodeTxnEntry, type LoggedTxn } from '../src/persistence/zk-datadir/txn-entry.js';
+import { encodeTxnEntry, type LoggedTxn } from '../src/protocol/txn-entry.js';
 import { frameTxnLog, readTxnLog } from '../src/persistence/zk-datadir/txn-log-reader.js';
 import { encodeTxnLog, paddedSize } from '../src/persistence/zk-datadir/txn-log-writer.js';
 import { treeDigest } from '../src/persistence/zk-datadir/tree-digest.js';

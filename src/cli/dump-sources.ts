@@ -11,7 +11,7 @@ import type { Txn } from '../protocol/txn.js';
 import { newestValidSnapshot, loadSnapshotFile } from '../persistence/zk-datadir/data-dir-reader.js';
 import { SNAPSHOT_MAGIC, TXNLOG_MAGIC, ZkFileFormatError } from '../persistence/zk-datadir/file-header.js';
 import { filesByZxid, LOG_PREFIX, VERSION_DIR, zxidFromName, SNAPSHOT_PREFIX } from '../persistence/zk-datadir/file-names.js';
-import { decodeTxnEntry } from '../persistence/zk-datadir/txn-entry.js';
+import { decodeTxnEntry } from '../protocol/txn-entry.js';
 import { frameTxnLog } from '../persistence/zk-datadir/txn-log-reader.js';
 import type { SnapshotDump } from './snapshot-dump-format.js';
 import { zktsStoreLog, zktsStoreSnapshot } from './zkts-store-dump-sources.js';

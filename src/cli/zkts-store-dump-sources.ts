@@ -41,7 +41,7 @@ export const zktsStoreLog: LogDumpSource = {
       const rows = db.prepare('SELECT zxid, txn, crc FROM txns ORDER BY zxid').iterate() as IterableIterator<{ zxid: bigint; txn: Buffer; crc: bigint }>;
       for (const row of rows) {
         try {
-          yield { kind: 'txn', txn: decodeStoredTxn(row.txn), checksumOk: checksum(row.txn) === Number(row.crc) };
+          yield { kind: 'txn', txn: decodeStoredTxn(row.txn).txn, checksumOk: checksum(row.txn) === Number(row.crc) };
         } catch (e) {
           yield { kind: 'end', partial: { reason: `zxid 0x${row.zxid.toString(16)}: ${e instanceof Error ? e.message : String(e)}` } };
           return;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Txn } from '../protocol/txn.js';
+import type { LoggedTxn } from '../protocol/txn-entry.js';
 import type { TxnLog } from '../server/txn-log.js';
 import { DEFAULT_SNAPSHOT_TUNING, SnapshotCancelled, takeFuzzySnapshot, type SnapshotResult, type SnapshotTuning } from './fuzzy-snapshot.js';
 import type { RecoverableTree } from './recoverable-tree.js';
@@ -107,8 +107,8 @@ export class DurableStore implements TxnLog {
     return { store, tree, sessions, report };
   }
 
-  append(txns: readonly Txn[]): Promise<void> {
-    for (const t of txns) this.sessionTable.observe(t);
+  append(txns: readonly LoggedTxn[]): Promise<void> {
+    for (const t of txns) this.sessionTable.observe(t.txn);
     const durable = this.txnLog.append(txns);
     if (this.schedule.countLogged(txns.length)) this.startSnapshot();
     return durable;

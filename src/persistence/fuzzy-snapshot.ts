@@ -1,4 +1,6 @@
 import { JuteWriter } from '../protocol/jute-writer.js';
+import { TREE_DIGEST_VERSION } from '../tree/node-digest.js';
+import type { ZxidDigest } from './digest-check.js';
 import { encodeNodeRecord, encodeSessions, type SnapshotNode } from './snapshot-format.js';
 import type { SnapshotRequest } from './snapshot-protocol.js';
 import type { WorkerRpc } from './worker-rpc.js';
@@ -6,6 +8,8 @@ import type { WorkerRpc } from './worker-rpc.js';
 /** The live tree as a snapshot sees it. */
 export interface SnapshotSource {
   readonly lastProcessedZxid: bigint;
+  /** ZooKeeper's tree digest now, or null when the tree does not keep it. */
+  readonly digest: bigint | null;
   /**
    * Every node, parents before children, as a live iterator: nodes created
    * while it is walked are still visited, deleted ones are skipped (a Map's
@@ -121,13 +125,23 @@ export async function takeFuzzySnapshot(
     }
     await Promise.all(inFlight);
     if (failure !== undefined) throw failure;
-    await rpc.call({ op: 'seal', snapshotId, nodeCount, chunkCount });
+    await rpc.call({ op: 'seal', snapshotId, nodeCount, chunkCount, digest: digestNow(source) });
   } catch (err) {
     await Promise.allSettled(inFlight);
     await rpc.call({ op: 'abort', snapshotId }).catch(() => undefined);
     throw err;
   }
   return { snapshotId, zxid, nodeCount, chunkCount, bytes, ms: performance.now() - t0, longestSliceMs };
+}
+
+/**
+ * The digest sealed with a snapshot, as ZooKeeper's: the tree's once the walk is
+ * over, at the last applied zxid. Replay that reaches this zxid has undone the
+ * fuzziness, so the digests can be compared from there on.
+ */
+function digestNow(source: SnapshotSource): ZxidDigest | null {
+  const digest = source.digest;
+  return digest === null ? null : { zxid: source.lastProcessedZxid, digestVersion: TREE_DIGEST_VERSION, digest };
 }
 
 /** The writer's bytes in an ArrayBuffer of their own, fit to be transferred. */

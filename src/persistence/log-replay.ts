@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Txn } from '../protocol/txn.js';
+import type { LoggedTxn } from '../protocol/txn-entry.js';
 import { checksum } from './checksum.js';
 import { RecoveryError } from './recovery-error.js';
 import { decodeStoredTxn } from './txn-codec.js';
@@ -27,17 +27,17 @@ export interface ReplayOutcome {
 }
 
 /** Checks one row; returns the txn or why it is unusable. */
-function checkRow(row: TxnRow): Txn | string {
+function checkRow(row: TxnRow): LoggedTxn | string {
   // A damaged page can hand back anything, NULLs included.
   if (!Buffer.isBuffer(row.txn) || typeof row.crc !== 'bigint' || typeof row.zxid !== 'bigint') return 'malformed row';
   if (checksum(row.txn) !== Number(row.crc)) return 'checksum mismatch';
-  let txn: Txn;
+  let txn: LoggedTxn;
   try {
     txn = decodeStoredTxn(row.txn);
   } catch (err) {
     return `undecodable: ${err instanceof Error ? err.message : String(err)}`;
   }
-  if (txn.hdr.zxid !== row.zxid) return `row key ${hex(row.zxid)} holds txn ${hex(txn.hdr.zxid)}`;
+  if (txn.txn.hdr.zxid !== row.zxid) return `row key ${hex(row.zxid)} holds txn ${hex(txn.txn.hdr.zxid)}`;
   return txn;
 }
 
@@ -52,7 +52,7 @@ export function isSoundRow(row: TxnRow): boolean {
  * A gap (a missing zxid) is no tail: the store is inconsistent, and recovery
  * refuses it.
  */
-export function replayLog(db: Database.Database, afterZxid: bigint, apply: (txn: Txn) => void): ReplayOutcome {
+export function replayLog(db: Database.Database, afterZxid: bigint, apply: (txn: LoggedTxn) => void): ReplayOutcome {
   let prev = afterZxid;
   let replayed = 0;
   const rows = db.prepare('SELECT zxid, txn, crc FROM txns WHERE zxid > ? ORDER BY zxid').iterate(afterZxid) as IterableIterator<TxnRow>;

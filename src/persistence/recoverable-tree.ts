@@ -1,6 +1,6 @@
+import type { ACL } from '../protocol/generated/records.js';
 import type { Txn } from '../protocol/txn.js';
 import type { SnapshotSource } from './fuzzy-snapshot.js';
-import type { ACL } from '../protocol/generated/records.js';
 
 /**
  * What recovery needs of a tree (zkts's DataTree has it): load nodes from a

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { DigestCheck, type DigestMismatch } from './digest-check.js';
 import { isSoundRow, isSqliteError, intactTxnsAfter, replayLog, type BadTail } from './log-replay.js';
 import { moveAside } from './move-aside.js';
 import type { RecoverableTree } from './recoverable-tree.js';
@@ -19,7 +20,21 @@ export interface RecoveryReport {
   lastZxid: bigint;
   /** Set when a damaged tail of the log was dropped. */
   droppedTail: { fromZxid: bigint | undefined; rows: number | undefined; reason: string } | null;
+  /** ZooKeeper's digest checks during replay; null when the tree keeps no digest. */
+  digests: DigestReport | null;
   ms: number;
+}
+
+export interface DigestReport {
+  /** Logged txn digests compared with the tree. */
+  checked: number;
+  /** Digests that differed (ZooKeeper logs these and starts anyway, and so does zkts). */
+  mismatches: readonly DigestMismatch[];
+  /**
+   * Why txn digests were not compared, if they were not: the snapshot sealed no
+   * digest, or replay never reached the zxid it was sealed at.
+   */
+  skipped?: string;
 }
 
 export interface Recovered<T> {
@@ -169,9 +184,11 @@ export function recoverStore<T extends RecoverableTree>(layout: StoreLayout, new
     damaged = `${err.code}: ${err.message}`;
     db = openDamagedLog(layout.logFile, err);
   }
-  const outcome = replayLog(db, startZxid, (txn) => {
+  const check = digestCheckFor(tree, snap?.info);
+  const outcome = replayLog(db, startZxid, ({ txn, digest }) => {
     tree.processTxn(txn);
     sessions.observe(txn);
+    check?.afterTxn(txn.hdr.zxid, digest);
   });
   let droppedTail: RecoveryReport['droppedTail'] = null;
   if (outcome.badTail) {
@@ -189,9 +206,40 @@ export function recoverStore<T extends RecoverableTree>(layout: StoreLayout, new
     replayed: outcome.replayed,
     lastZxid: tree.lastProcessedZxid,
     droppedTail,
+    digests: digestReport(tree, snap?.info, check),
     ms: performance.now() - t0,
   };
+  if (report.digests !== null && report.digests.mismatches.length > 0) {
+    const first = report.digests.mismatches[0] as DigestMismatch;
+    log.error(
+      {
+        mismatches: report.digests.mismatches.length,
+        first: { zxid: hex(first.zxid), source: first.source, expected: String(first.expected), computed: String(first.computed) },
+      },
+      'digests are not matching: the tree replayed from the store differs from the one the digests were taken of',
+    );
+  }
   return { tree, sessions: sessions.sessions, report };
+}
+
+/**
+ * Compares the digests logged with the txns as ZooKeeper does on startup. After a
+ * fuzzy snapshot that sealed no digest, it cannot tell where the fuzziness ends,
+ * so it does not compare (null).
+ */
+function digestCheckFor(tree: RecoverableTree, snapshot: SnapshotInfo | undefined): DigestCheck | null {
+  if (tree.digest === null) return null;
+  if (snapshot === undefined) return new DigestCheck(() => tree.digest ?? 0n);
+  if (snapshot.digest === null) return null;
+  return new DigestCheck(() => tree.digest ?? 0n, snapshot.digest, snapshot.zxid);
+}
+
+function digestReport(tree: RecoverableTree, snapshot: SnapshotInfo | undefined, check: DigestCheck | null): DigestReport | null {
+  if (tree.digest === null) return null;
+  if (check === null) return { checked: 0, mismatches: [], skipped: `snapshot ${snapshot?.id ?? '?'} sealed no digest` };
+  const report: DigestReport = { checked: check.checked, mismatches: check.mismatches };
+  if (check.fuzzy) report.skipped = 'replay did not reach the zxid the snapshot digest was sealed at';
+  return report;
 }
 
 class DamagedFile extends Error {}

@@ -1,4 +1,5 @@
 /** Messages between the snapshot writer (main thread) and its worker thread. */
+import type { ZxidDigest } from './digest-check.js';
 
 export interface SnapshotWorkerData {
   file: string;
@@ -10,8 +11,8 @@ export type SnapshotRequest =
   /** Starts a snapshot of the tree as of `zxid` (fuzzy: later txns may show). */
   | { op: 'begin'; zxid: bigint; startedAt: number; sessions: ArrayBuffer }
   | { op: 'chunk'; snapshotId: number; seq: number; nodeCount: number; bytes: ArrayBuffer }
-  /** Marks the snapshot complete if it holds exactly these counts; fsyncs. */
-  | { op: 'seal'; snapshotId: number; nodeCount: number; chunkCount: number }
+  /** Marks the snapshot complete if it holds exactly these counts, with the tree digest at the end of the walk; fsyncs. */
+  | { op: 'seal'; snapshotId: number; nodeCount: number; chunkCount: number; digest: ZxidDigest | null }
   | { op: 'abort'; snapshotId: number }
   /** Deletes all but the newest `retain` sealed snapshots. */
   | { op: 'purge'; retain: number }

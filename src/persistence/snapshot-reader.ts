@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { checksum } from './checksum.js';
+import type { ZxidDigest } from './digest-check.js';
 import type { RecoverableTree } from './recoverable-tree.js';
 import { decodeSessions, NodeRecordDecoder } from './snapshot-format.js';
 import { hex } from './zxid.js';
@@ -9,6 +10,18 @@ export interface SnapshotInfo {
   zxid: bigint;
   nodeCount: number;
   chunkCount: number;
+  /** The tree digest sealed with it (null: taken with digests off, or by a zkts that did not seal one). */
+  digest: ZxidDigest | null;
+}
+
+interface SnapshotRow {
+  id: bigint;
+  zxid: bigint;
+  node_count: bigint | null;
+  chunk_count: bigint | null;
+  digest_zxid?: bigint | null;
+  digest_version?: bigint | null;
+  digest?: bigint | null;
 }
 
 export interface LoadedSnapshot<T> {
@@ -21,10 +34,18 @@ export class BadSnapshotError extends Error {}
 
 /** Sealed snapshots, newest first. */
 export function listSnapshots(db: Database.Database): SnapshotInfo[] {
-  const rows = db
-    .prepare('SELECT id, zxid, node_count, chunk_count FROM snapshots WHERE sealed = 1 ORDER BY zxid DESC, id DESC')
-    .all() as { id: bigint; zxid: bigint; node_count: bigint | null; chunk_count: bigint | null }[];
-  return rows.map((r) => ({ id: Number(r.id), zxid: r.zxid, nodeCount: Number(r.node_count ?? -1), chunkCount: Number(r.chunk_count ?? -1) }));
+  // `*`: files of the first schema have no digest columns.
+  const rows = db.prepare('SELECT * FROM snapshots WHERE sealed = 1 ORDER BY zxid DESC, id DESC').all() as SnapshotRow[];
+  return rows.map((r) => ({
+    id: Number(r.id),
+    zxid: r.zxid,
+    nodeCount: Number(r.node_count ?? -1),
+    chunkCount: Number(r.chunk_count ?? -1),
+    digest:
+      typeof r.digest_zxid === 'bigint' && typeof r.digest === 'bigint'
+        ? { zxid: r.digest_zxid, digestVersion: Number(r.digest_version ?? 0), digest: r.digest }
+        : null,
+  }));
 }
 
 /**

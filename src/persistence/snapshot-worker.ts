@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { workerData } from 'node:worker_threads';
 import { checksum } from './checksum.js';
+import type { ZxidDigest } from './digest-check.js';
 import type { PurgeSnapshotsResult, SnapshotRequest, SnapshotWorkerData } from './snapshot-protocol.js';
 import { claimStoreFile, configureConnection, SNAPSHOT_SCHEMA } from './sqlite-schema.js';
 import { serveRequests, yieldToMessages } from './worker-serve.js';
@@ -42,7 +43,7 @@ class SnapshotDb {
     this.insertChunk.run(snapshotId, seq, nodeCount, blob, checksum(blob));
   }
 
-  seal(snapshotId: number, nodeCount: number, chunkCount: number): void {
+  seal(snapshotId: number, nodeCount: number, chunkCount: number, digest: ZxidDigest | null): void {
     const row = this.db
       .prepare('SELECT count(*) AS chunks, coalesce(sum(node_count), 0) AS nodes FROM snapshot_chunks WHERE snapshot_id = ?')
       .get(snapshotId) as { chunks: bigint; nodes: bigint };
@@ -51,7 +52,9 @@ class SnapshotDb {
     }
     if (settings.forceSync) this.db.pragma('synchronous = FULL');
     try {
-      this.db.prepare('UPDATE snapshots SET sealed = 1, node_count = ?, chunk_count = ? WHERE id = ?').run(nodeCount, chunkCount, snapshotId);
+      this.db
+        .prepare('UPDATE snapshots SET sealed = 1, node_count = ?, chunk_count = ?, digest_zxid = ?, digest_version = ?, digest = ? WHERE id = ?')
+        .run(nodeCount, chunkCount, digest?.zxid ?? null, digest?.digestVersion ?? null, digest?.digest ?? null, snapshotId);
     } finally {
       this.db.pragma('synchronous = NORMAL');
     }
@@ -100,7 +103,7 @@ serveRequests<SnapshotRequest & { id: number }>((req) => {
     case 'chunk':
       return opened().chunk(req.snapshotId, req.seq, req.nodeCount, req.bytes);
     case 'seal':
-      return opened().seal(req.snapshotId, req.nodeCount, req.chunkCount);
+      return opened().seal(req.snapshotId, req.nodeCount, req.chunkCount, req.digest);
     case 'abort':
       return opened().abort(req.snapshotId);
     case 'purge':

@@ -26,7 +26,10 @@ CREATE TABLE IF NOT EXISTS snapshots (
   node_count   INTEGER,
   chunk_count  INTEGER,
   sessions     BLOB    NOT NULL,            -- (id long, timeout int)* at the start
-  sessions_crc INTEGER NOT NULL
+  sessions_crc INTEGER NOT NULL,
+  digest_zxid    INTEGER,                   -- ZooKeeper's ZxidDigest: the tree digest when the walk ended,
+  digest_version INTEGER,                   -- at that last applied zxid (all NULL: digests off)
+  digest         INTEGER
 );
 CREATE TABLE IF NOT EXISTS snapshot_chunks (
   snapshot_id INTEGER NOT NULL,
@@ -61,6 +64,21 @@ export function claimStoreFile(db: Database.Database, file: string, schema: stri
     throw new StoreFormatError(`${file} has store schema version ${version}; this zkts reads version ${SCHEMA_VERSION}`);
   }
   db.exec(schema);
+  addLaterColumns(db);
+}
+
+/** Columns added to a table after the first schema: a file made before gets them, NULL in old rows. */
+const LATER_COLUMNS: readonly { table: string; column: string; type: string }[] = [
+  { table: 'snapshots', column: 'digest_zxid', type: 'INTEGER' },
+  { table: 'snapshots', column: 'digest_version', type: 'INTEGER' },
+  { table: 'snapshots', column: 'digest', type: 'INTEGER' },
+];
+
+function addLaterColumns(db: Database.Database): void {
+  for (const { table, column, type } of LATER_COLUMNS) {
+    const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
+    if (columns.length > 0 && !columns.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
 }
 
 /**

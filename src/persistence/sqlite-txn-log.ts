@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { JuteWriter } from '../protocol/jute-writer.js';
-import type { Txn } from '../protocol/txn.js';
+import type { LoggedTxn } from '../protocol/txn-entry.js';
 import type { TxnLog } from '../server/txn-log.js';
 import { CommitStats } from './commit-stats.js';
 import { ControlOp, TxnLogChannel, type Mailbox } from './txn-log-channel.js';
@@ -102,7 +102,7 @@ export class SqliteTxnLog implements TxnLog {
     return this.commitStats;
   }
 
-  append(txns: readonly Txn[]): Promise<void> {
+  append(txns: readonly LoggedTxn[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('txn log is closed'));
     if (txns.length === 0) return Promise.resolve();
     let done!: Completion;
@@ -111,7 +111,7 @@ export class SqliteTxnLog implements TxnLog {
     for (const t of txns) {
       if (s.writer.offset >= STAGE_BYTES) s = this.newStage();
       encodeStoredTxn(s.writer, t);
-      s.zxids.push(t.hdr.zxid);
+      s.zxids.push(t.txn.hdr.zxid);
       s.ends.push(s.writer.offset);
       if (s.completions.at(-1) !== done) {
         s.completions.push(done);

@@ -21,7 +21,7 @@ export interface ImportResult {
   nodes: number;
   sessions: number;
   /** ZooKeeper's snapshot/txn digests that did not match the replayed tree (ZooKeeper only logs these too). */
-  digestMismatches: DigestMismatch[];
+  digestMismatches: readonly DigestMismatch[];
   snapshotFile: string | null;
 }
 

@@ -5,6 +5,7 @@ import {
   type DumpState,
   type FourLetterContext,
   type FourLetterServerStats,
+  type MonitorValue,
   fourLetterWordPayloadLength,
   lastOperationName,
   nodeEnvironment,
@@ -150,6 +151,14 @@ export class FourLetterWords implements FourLetterContext {
 
   setTraceMask(mask: bigint): void {
     this.mask = mask;
+  }
+
+  digestLog(): readonly { readonly zxid: bigint; readonly digest: bigint }[] {
+    return this.server.tree.digestLog();
+  }
+
+  extraMonitorValues(): ReadonlyMap<string, MonitorValue> {
+    return new Map([['digest_mismatches_count', this.server.statistics.digestMismatches]]);
   }
 
   resetStats(): void {

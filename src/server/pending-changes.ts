@@ -1,40 +1,52 @@
 import type { ACL } from '../protocol/generated/records.js';
 import type { DataTree } from '../tree/data-tree.js';
+import { digestStatBytes, nodeDigestOf, type DigestStat } from '../tree/node-digest.js';
+import type { ByteString } from '../tree/znode.js';
 
 /**
  * What prep believes a znode will look like once every txn already prepped is
  * applied. Prep validates against this, not the tree, so pipelined writes see
- * each other before they reach disk.
+ * each other before they reach disk. It holds every field of the node's digest,
+ * so prep knows the tree digest each txn leaves (ZooKeeper logs it with the txn).
  */
-export interface ChangeRecord {
+export interface ChangeRecord extends DigestStat {
+  /** The txn that made this record; -1 for one read from the tree. */
   zxid: bigint;
   path: string;
   exists: boolean;
-  version: number;
-  /** Stored form: counts child creates only. */
-  cversion: number;
-  aversion: number;
   childCount: number;
-  ephemeralOwner: bigint;
   acl: readonly ACL[];
-  /** Data length once applied (quota checks of setData). */
-  dataLength: number;
+  /** Data once applied: a request's bytes, or the byte string a znode keeps. */
+  data: Buffer | ByteString | null;
+  /** The node's digest in this state (0 when digests are off or the node is gone). */
+  digest: number;
 }
 
-/** `rec` as a setData at `zxid` leaves it. Spelled out rather than spread: one object shape for every record. */
-export function withData(rec: ChangeRecord, zxid: bigint, version: number, dataLength: number): ChangeRecord {
+/** `rec` as a setData at `zxid`/`time` leaves it. Spelled out rather than spread: one object shape for every record. */
+export function withData(rec: ChangeRecord, zxid: bigint, time: bigint, version: number, data: Buffer | null): ChangeRecord {
   return {
     zxid,
     path: rec.path,
     exists: true,
+    czxid: rec.czxid,
+    mzxid: zxid,
+    pzxid: rec.pzxid,
+    ctime: rec.ctime,
+    mtime: time,
     version,
     cversion: rec.cversion,
     aversion: rec.aversion,
-    childCount: rec.childCount,
     ephemeralOwner: rec.ephemeralOwner,
+    childCount: rec.childCount,
     acl: rec.acl,
-    dataLength,
+    data,
+    digest: 0,
   };
+}
+
+/** A record's node digest, from its own fields. */
+function recordDigest(rec: ChangeRecord): number {
+  return nodeDigestOf(rec.path, rec.data, digestStatBytes(rec));
 }
 
 /** Below this many released records at the front, the queue is not compacted. */
@@ -46,7 +58,14 @@ export class PendingChanges {
   private ordered: ChangeRecord[] = [];
   private head = 0;
 
-  constructor(private readonly tree: DataTree) {}
+  /** Whether records carry node digests (the tree keeps ZooKeeper's digest). */
+  readonly digesting: boolean;
+  /** The tree digest once the txn of the newest pending record is applied. */
+  private lastDigest = 0n;
+
+  constructor(private readonly tree: DataTree) {
+    this.digesting = tree.digest !== null;
+  }
 
   get(path: string): ChangeRecord | null {
     const pending = this.byPath.get(path);
@@ -54,22 +73,41 @@ export class PendingChanges {
     const node = this.tree.getNode(path);
     if (!node) return null;
     return {
-      zxid: node.mzxid,
+      zxid: -1n,
       path,
       exists: true,
+      czxid: node.czxid,
+      mzxid: node.mzxid,
+      pzxid: node.pzxid,
+      ctime: node.ctime,
+      mtime: node.mtime,
       version: node.version,
       cversion: node.cversion,
       aversion: node.aversion,
-      childCount: node.childCount,
       ephemeralOwner: node.ephemeralOwner,
+      childCount: node.childCount,
       acl: node.acl,
-      dataLength: node.data?.length ?? 0,
+      data: node.bytes,
+      digest: this.digesting ? node.digest(path) : 0,
     };
   }
 
-  add(record: ChangeRecord): void {
-    this.byPath.set(record.path, record);
-    this.ordered.push(record);
+  /**
+   * ZooKeeper's tree digest once every prepped txn is applied: the tree's own
+   * when nothing is pending, else the one the newest change set left.
+   */
+  digestAfterPending(): bigint {
+    return this.size === 0 ? (this.tree.digest ?? 0n) : this.lastDigest;
+  }
+
+  /** Adds one request's records, which move the tree digest by `digestDelta`. */
+  commit(records: readonly ChangeRecord[], digestDelta: number): void {
+    if (records.length === 0) return;
+    if (this.digesting) this.lastDigest = BigInt.asIntN(64, this.digestAfterPending() + BigInt(digestDelta));
+    for (const r of records) {
+      this.byPath.set(r.path, r);
+      this.ordered.push(r);
+    }
   }
 
   /** Pending records in prep order (for closeSession's ephemeral list). */
@@ -118,6 +156,8 @@ const SCAN_LIMIT = 8;
 export class ChangeSet {
   private local: Map<string, ChangeRecord> | null = null;
   private added: ChangeRecord[] = [];
+  /** How the records added so far move the tree digest. */
+  private digestDelta = 0;
 
   constructor(private readonly base: PendingChanges) {}
 
@@ -126,6 +166,7 @@ export class ChangeSet {
     if (this.added.length === 0) return;
     this.local = null;
     this.added = [];
+    this.digestDelta = 0;
   }
 
   get(path: string): ChangeRecord | null {
@@ -144,7 +185,15 @@ export class ChangeSet {
     return undefined;
   }
 
-  add(record: ChangeRecord): void {
+  /**
+   * Records the node's next state; `replaced` is the record it had (from get(),
+   * null for a new node), whose digest leaves the tree digest as the new one enters.
+   */
+  add(record: ChangeRecord, replaced: ChangeRecord | null): void {
+    if (this.base.digesting) {
+      record.digest = record.exists ? recordDigest(record) : 0;
+      this.digestDelta += record.digest - (replaced === null ? 0 : replaced.digest);
+    }
     this.added.push(record);
     if (this.local) {
       this.local.set(record.path, record);
@@ -160,6 +209,6 @@ export class ChangeSet {
   }
 
   commit(): void {
-    for (const r of this.added) this.base.add(r);
+    this.base.commit(this.added, this.digestDelta);
   }
 }

@@ -14,6 +14,8 @@ export interface PrepContext {
   sessionId: bigint;
   authIds: readonly Id[];
   zxid: bigint;
+  /** The txn's time (TxnHeader.time): a create's ctime, a setData's mtime. */
+  time: bigint;
   extendedTypesEnabled: boolean;
   reconfigEnabled: boolean;
   isSystemPath(path: string): boolean;
@@ -76,20 +78,30 @@ function prepCreate(
   // The opcode, not the flag, decides the txn and so the node's type.
   const owner =
     type === OpCode.createContainer ? CONTAINER_OWNER : type === OpCode.createTTL ? ttlOwner(ttl) : mode.ephemeral ? ctx.sessionId : 0n;
-  view.add({ ...parent, zxid: ctx.zxid, childCount: parent.childCount + 1, cversion: parentCVersion });
-  view.add({
-    zxid: ctx.zxid,
-    path,
-    exists: true,
-    version: 0,
-    cversion: 0,
-    aversion: 0,
-    childCount: 0,
-    ephemeralOwner: owner,
-    acl,
-    dataLength: req.data?.length ?? 0,
-  });
+  const zxid = ctx.zxid;
+  view.add({ ...parent, zxid, childCount: parent.childCount + 1, cversion: parentCVersion, pzxid: zxid }, parent);
   const data = req.data;
+  view.add(
+    {
+      zxid,
+      path,
+      exists: true,
+      czxid: zxid,
+      mzxid: zxid,
+      pzxid: zxid,
+      ctime: ctx.time,
+      mtime: ctx.time,
+      version: 0,
+      cversion: 0,
+      aversion: 0,
+      ephemeralOwner: owner,
+      childCount: 0,
+      acl,
+      data,
+      digest: 0,
+    },
+    null,
+  );
   switch (type) {
     case OpCode.createContainer:
       return { type, txn: { path, data, acl, parentCVersion } };
@@ -113,8 +125,7 @@ function prepDelete(path: string, version: number, view: ChangeSet, ctx: PrepCon
   const node = record(view, path);
   nextVersion(node.version, version, path);
   if (node.childCount > 0) throw new KeeperError(Err.NOTEMPTY, path);
-  view.add({ ...parent, zxid: ctx.zxid, childCount: parent.childCount - 1 });
-  view.add({ ...node, zxid: ctx.zxid, exists: false });
+  removeNode(node, parent, view, ctx.zxid);
   return { type: OpCode.delete, txn: { path } };
 }
 
@@ -130,10 +141,14 @@ function prepDeleteContainer(path: string | null, view: ChangeSet, ctx: PrepCont
   const node = record(view, path);
   if (node.childCount > 0) throw new KeeperError(Err.NOTEMPTY, path);
   if (ownerKind(node.ephemeralOwner) === 'ephemeral') throw new KeeperError(Err.BADVERSION, path);
-  const parent = record(view, parentPath);
-  view.add({ ...parent, zxid: ctx.zxid, childCount: parent.childCount - 1 });
-  view.add({ ...node, zxid: ctx.zxid, exists: false });
+  removeNode(node, record(view, parentPath), view, ctx.zxid);
   return { type: OpCode.deleteContainer, txn: { path } };
+}
+
+/** A delete's records: the node gone, its parent one child fewer with pzxid moved. */
+function removeNode(node: ChangeRecord, parent: ChangeRecord, view: ChangeSet, zxid: bigint): void {
+  view.add({ ...parent, zxid, childCount: parent.childCount - 1, pzxid: zxid }, parent);
+  view.add({ ...node, zxid, exists: false }, node);
 }
 
 function prepOne(op: WriteRequest, view: ChangeSet, ctx: PrepContext): TxnBody {
@@ -152,10 +167,9 @@ function prepOne(op: WriteRequest, view: ChangeSet, ctx: PrepContext): TxnBody {
       const path = requirePath(op.req.path);
       const node = record(view, path);
       checkAcl(node.acl, Perms.WRITE, ctx, path);
-      const dataLength = op.req.data?.length ?? 0;
-      ctx.checkQuota?.(path, dataLength - node.dataLength, 0);
+      ctx.checkQuota?.(path, (op.req.data?.length ?? 0) - (node.data?.length ?? 0), 0);
       const version = nextVersion(node.version, op.req.version, path);
-      view.add(withData(node, ctx.zxid, version, dataLength));
+      view.add(withData(node, ctx.zxid, ctx.time, version, op.req.data), node);
       return { type: op.type, txn: { path, data: op.req.data, version } };
     }
     case OpCode.setACL: {
@@ -165,7 +179,7 @@ function prepOne(op: WriteRequest, view: ChangeSet, ctx: PrepContext): TxnBody {
       const node = record(view, path);
       checkAcl(node.acl, Perms.ADMIN, ctx, path);
       const version = nextVersion(node.aversion, op.req.version, path);
-      view.add({ ...node, zxid: ctx.zxid, aversion: version, acl });
+      view.add({ ...node, zxid: ctx.zxid, aversion: version, acl }, node);
       return { type: op.type, txn: { path, acl, version } };
     }
     case OpCode.check: {
@@ -187,9 +201,9 @@ function prepOne(op: WriteRequest, view: ChangeSet, ctx: PrepContext): TxnBody {
       }
       for (const p of paths) {
         const node = view.get(p);
-        if (node) view.add({ ...node, zxid: ctx.zxid, exists: false });
         const parent = view.get(parentOf(p));
-        if (parent) view.add({ ...parent, zxid: ctx.zxid, childCount: parent.childCount - 1 });
+        if (node && parent) removeNode(node, parent, view, ctx.zxid);
+        else if (node) view.add({ ...node, zxid: ctx.zxid, exists: false }, node);
       }
       return { type: op.type, txn: { paths2Delete: [...paths] } };
     }

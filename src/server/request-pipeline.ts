@@ -2,7 +2,10 @@ import type { Id } from '../protocol/generated/records.js';
 import type { WriteRequest } from '../protocol/client-requests.js';
 import { KeeperError } from '../protocol/error-codes.js';
 import { OpCode } from '../protocol/opcodes.js';
+import type { TxnDigest } from '../protocol/generated/records.js';
 import type { Txn, TxnBody } from '../protocol/txn.js';
+import type { LoggedTxn } from '../protocol/txn-entry.js';
+import { TREE_DIGEST_VERSION } from '../tree/node-digest.js';
 import type { DataTree, TxnResult } from '../tree/data-tree.js';
 import { ChangeSet, PendingChanges } from './pending-changes.js';
 import { type PrepContext, prepWrite } from './prep.js';
@@ -22,10 +25,12 @@ export interface PipelineSettings {
   reconfigEnabled: boolean;
   /** Hard quotas refuse creates and setData (ZooKeeper's zookeeper.enforceQuota). */
   enforceQuota?: boolean;
+  /** A txn's logged digest differs from the tree's after applying it (ZooKeeper logs and counts these). */
+  onDigestMismatch?: (zxid: bigint, logged: bigint, actual: bigint) => void;
 }
 
-interface Queued {
-  txn: Txn;
+/** A txn on its way through log and apply; it goes to the log as it is. */
+interface Queued extends LoggedTxn {
   error: KeeperError | undefined;
   done: WriteDone;
 }
@@ -62,6 +67,7 @@ export class RequestPipeline {
       sessionId: 0n,
       authIds: [],
       zxid: 0n,
+      time: 0n,
       extendedTypesEnabled: settings.extendedTypesEnabled,
       reconfigEnabled: settings.reconfigEnabled,
       isSystemPath: (p) => tree.isSystemPath(p),
@@ -86,9 +92,10 @@ export class RequestPipeline {
     ctx.sessionId = origin.sessionId;
     ctx.authIds = origin.authIds;
     ctx.zxid = this.lastZxid + 1n;
+    ctx.time = this.nowBigInt();
     this.view.reset();
     const { body, error } = prepWrite(op, this.view, ctx);
-    this.enqueue(origin, body, error, done, ctx.zxid);
+    this.enqueue(origin, body, error, done, ctx.time, ctx.zxid);
   }
 
   /**
@@ -96,21 +103,37 @@ export class RequestPipeline {
    * txn carrying `code`, so it consumes a zxid like any failed write.
    */
   submitFailed(origin: WriteOrigin, code: number, done: WriteDone): void {
-    this.enqueue(origin, { type: OpCode.error, txn: { err: code } }, new KeeperError(code), done);
+    this.enqueue(origin, { type: OpCode.error, txn: { err: code } }, new KeeperError(code), done, this.nowBigInt());
   }
 
-  private enqueue(origin: WriteOrigin, body: TxnBody, error: KeeperError | undefined, done: WriteDone, zxid = this.lastZxid + 1n): void {
+  private enqueue(
+    origin: WriteOrigin,
+    body: TxnBody,
+    error: KeeperError | undefined,
+    done: WriteDone,
+    time: bigint,
+    zxid = this.lastZxid + 1n,
+  ): void {
     this.lastZxid = zxid;
     const txn: Txn = {
-      hdr: { clientId: origin.sessionId, cxid: origin.cxid, zxid, time: this.nowBigInt(), type: body.type },
+      hdr: { clientId: origin.sessionId, cxid: origin.cxid, zxid, time, type: body.type },
       body,
     };
-    this.batch.push({ txn, error, done });
+    this.batch.push({ txn, digest: this.digestAfter(body), error, done });
     this.inFlight++;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /**
+   * The TxnDigest ZooKeeper logs with a txn: the tree digest once it is applied,
+   * none for an error txn (a failed multi has one: it changes nothing).
+   */
+  private digestAfter(body: TxnBody): TxnDigest | null {
+    if (!this.pending.digesting || body.type === OpCode.error) return null;
+    return { version: TREE_DIGEST_VERSION, treeDigest: this.pending.digestAfterPending() };
   }
 
   /** Date.now() as a BigInt; the same BigInt while the millisecond lasts (a batch shares it). */
@@ -128,7 +151,7 @@ export class RequestPipeline {
     const batch = this.batch;
     this.batch = [];
     if (batch.length === 0) return;
-    const durable = this.log.append(batch.map((q) => q.txn));
+    const durable = this.log.append(batch);
     this.applied = this.applied
       .then(() => durable)
       .then(
@@ -149,6 +172,9 @@ export class RequestPipeline {
   private applyBatch(batch: Queued[]): void {
     for (const q of batch) {
       const result = this.tree.processTxn(q.txn);
+      if (q.digest !== null && q.digest.treeDigest !== this.tree.digest) {
+        this.settings.onDigestMismatch?.(q.txn.hdr.zxid, q.digest.treeDigest, this.tree.digest ?? 0n);
+      }
       this.pending.releaseThrough(q.txn.hdr.zxid);
       this.inFlight--;
       q.done(result, q.txn, q.error);

@@ -37,6 +37,11 @@ export interface ServerConfig {
   extendedTypesEnabled: boolean;
   /** enforceQuota (ZooKeeper's zookeeper.enforceQuota): hard quotas refuse writes with QuotaExceeded. */
   enforceQuota: boolean;
+  /**
+   * digest.enabled (ZooKeeper's zookeeper.digest.enabled, default true): keep the
+   * tree digest, log it with every txn and seal it into snapshots.
+   */
+  digestEnabled: boolean;
   /** znode.container.checkIntervalMs: how often empty containers and expired TTL nodes are looked for. */
   containerCheckIntervalMs: number;
   /** znode.container.maxPerMinute: at most this many of them are deleted per minute. */
@@ -116,6 +121,7 @@ export function defaultServerConfig(overrides: Partial<ServerConfig> = {}): Serv
     forceSync: true,
     extendedTypesEnabled: false,
     enforceQuota: false,
+    digestEnabled: true,
     containerCheckIntervalMs: 60_000,
     containerMaxPerMinute: 10_000,
     containerMaxNeverUsedIntervalMs: 0,

@@ -7,7 +7,7 @@ import { ClientConnection } from './client-connection.js';
 import { ContainerManager } from './container-manager.js';
 import { FourLetterWords } from './four-letter-context.js';
 import { MetricsHttpServer, metricsHttpSettings } from './metrics-http.js';
-import { RequestPipeline, type WriteOrigin } from './request-pipeline.js';
+import { type PipelineSettings, RequestPipeline, type WriteOrigin } from './request-pipeline.js';
 import { PROMETHEUS_METRICS_PROVIDER, type ServerConfig } from './server-config.js';
 import type { ServerCore } from './server-core.js';
 import { type Session, SessionTracker } from './session-tracker.js';
@@ -46,6 +46,8 @@ export interface ServerStatistics {
   minResponseSize: number;
   maxResponseSize: number;
   authFailed: number;
+  /** Txns whose logged digest the tree did not reach (mntr digest_mismatches_count). */
+  digestMismatches: number;
 }
 
 /** Session txns the server itself issues (create, expiry, shutdown) carry cxid 0 and no auth. */
@@ -55,7 +57,7 @@ function serverOrigin(sessionId: bigint): WriteOrigin {
 
 function freshStatistics(): ServerStatistics {
   return { startedAt: Date.now(), minLatency: Number.MAX_SAFE_INTEGER, maxLatency: 0, totalLatency: 0, completed: 0, packetsReceived: 0, packetsSent: 0,
-    lastResponseSize: -1, minResponseSize: -1, maxResponseSize: -1, authFailed: 0 };
+    lastResponseSize: -1, minResponseSize: -1, maxResponseSize: -1, authFailed: 0, digestMismatches: 0 };
 }
 
 /** A standalone zkts: one tree, one pipeline, a client listener. */
@@ -85,10 +87,16 @@ export class StandaloneServer implements ServerCore, RunningServer {
     readonly log: Logger,
     recovered?: RecoveredState,
   ) {
-    this.tree = recovered?.tree ?? new DataTree();
+    this.tree = recovered?.tree ?? new DataTree({ digest: config.digestEnabled });
     this.txnLog = recovered?.txnLog ?? new MemoryTxnLog();
+    const settings: PipelineSettings = {
+      extendedTypesEnabled: config.extendedTypesEnabled,
+      reconfigEnabled: config.reconfigEnabled,
+      enforceQuota: config.enforceQuota,
+      onDigestMismatch: (zxid, logged, actual) => this.digestMismatch(zxid, logged, actual),
+    };
     // After recovery the pipeline numbers txns on from the store's last zxid.
-    this.pipeline = new RequestPipeline(this.tree, this.txnLog, config, (err) => {
+    this.pipeline = new RequestPipeline(this.tree, this.txnLog, settings, (err) => {
       // A log that cannot write means nothing more can be acknowledged safely.
       log.fatal({ err }, 'txn log failed; stopping');
       process.exitCode = 1;
@@ -111,6 +119,18 @@ export class StandaloneServer implements ServerCore, RunningServer {
       maxNeverUsedIntervalMs: config.containerMaxNeverUsedIntervalMs,
       log,
     });
+  }
+
+  /**
+   * The tree did not reach the digest prep logged for a txn: prep's view of the
+   * tree and the tree itself disagree. As ZooKeeper: counted and logged, not fatal
+   * (the first in full, then every power of ten, so a runaway does not flood the log).
+   */
+  private digestMismatch(zxid: bigint, logged: bigint, actual: bigint): void {
+    const n = ++this.statistics.digestMismatches;
+    if (Math.log10(n) % 1 === 0) {
+      this.log.error({ zxid: `0x${zxid.toString(16)}`, logged: String(logged), actual: String(actual), mismatches: n }, 'digests are not matching');
+    }
   }
 
   get globalOutstanding(): number {
@@ -321,7 +341,7 @@ export async function startStandaloneServer(config: ServerConfig, log: Logger, o
   const myid = readMyid(config.dataDir);
   if (myid.kind === 'invalid') log.warn({ file: myid.file, content: myid.content }, 'myid is not a server id; a standalone server does not need it, ignoring it');
   else if (myid.kind === 'id') log.info({ myid: myid.id }, 'myid found; a standalone server does not use it');
-  const opened = await DurableStore.open(storeSettings(config), () => new DataTree(), log);
+  const opened = await DurableStore.open(storeSettings(config), () => new DataTree({ digest: config.digestEnabled }), log);
   const server = new StandaloneServer(config, log, { tree: opened.tree, txnLog: opened.store, sessions: opened.sessions });
   try {
     await server.listen();

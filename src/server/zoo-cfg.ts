@@ -346,7 +346,7 @@ const UNSUPPORTED_KEYS = new Set([
   'sslQuorumReloadCertFiles', 'quorum.cnxn.threads.size', 'oraclePath', 'electionPortBindRetry',
   'skipACL', 'maxCnxns', 'serverCnxnFactory', 'snapshot.trust.empty', 'commitLogCount',
   'snapSizeLimitInKb', 'txnLogSizeLimitInKb', 'fsync.warningthresholdms', 'syncLimit.ms',
-  'requestThrottleLimit', 'connection_throttle_tokens', 'digest.enabled', 'audit.enable',
+  'requestThrottleLimit', 'connection_throttle_tokens', 'audit.enable',
 ]);
 const UNSUPPORTED_PREFIXES = [
   'quorum.auth.', 'jvm.pause.', 'metricsProvider.', 'multiAddress.', 'ssl.', 'authProvider.',
@@ -367,7 +367,7 @@ const HANDLED_KEYS = new Set([
   'admin.serverPort', 'admin.serverAddress', 'autopurge.snapRetainCount', 'autopurge.purgeInterval',
   'clientPortListenBacklog', SUPER_DIGEST_KEY, 'admin.commandURL', 'admin.idleTimeout', 'metricsProvider.className',
   'metricsProvider.httpHost', 'metricsProvider.httpPort', 'metricsProvider.exportJvmInfo',
-  'enforceQuota', 'znode.container.checkIntervalMs', 'znode.container.maxPerMinute',
+  'enforceQuota', 'digest.enabled', 'znode.container.checkIntervalMs', 'znode.container.maxPerMinute',
   'znode.container.maxNeverUsedIntervalMs',
 ]);
 
@@ -502,6 +502,8 @@ export function parseZooCfg(text: string, sourceName: string): ZooCfgResult {
   // "zookeeper.<key>", so enforceQuota=true works there too, the container keys do not.
   const enforceQuota = reader('enforceQuota');
   if (enforceQuota !== undefined) config.enforceQuota = enforceQuota.bool();
+  const digestEnabled = reader('digest.enabled');
+  if (digestEnabled !== undefined) config.digestEnabled = digestEnabled.bool();
   const containerInterval = reader('znode.container.checkIntervalMs');
   if (containerInterval !== undefined) config.containerCheckIntervalMs = containerInterval.int(1);
   const containerRate = reader('znode.container.maxPerMinute');

@@ -48,6 +48,10 @@ export const ZOOKEEPER_PATH = '/zookeeper';
 export const QUOTA_PATH = '/zookeeper/quota';
 export const CONFIG_PATH = '/zookeeper/config';
 
+/** As ZooKeeper's DataTree: a digest is kept for zxids that are multiples of 128, the newest 1024 of them. */
+const DIGEST_LOG_MASK = 127n;
+const DIGEST_LOG_LIMIT = 1024;
+
 /**
  * The replicated state: znodes, ephemeral ownership and watches. Changes come only
  * through processTxn, so replaying the same txns gives the same tree.
@@ -72,6 +76,8 @@ export class DataTree {
   private digestSum = 0n;
   /** Digest change of the txn being applied, added to digestSum once it is done. */
   private digestDelta = 0;
+  /** The digest after every DIGEST_LOG_INTERVAL-th zxid, the newest DIGEST_LOG_LIMIT of them (`hash`). */
+  private readonly recentDigests: { zxid: bigint; digest: bigint }[] = [];
 
   constructor(options: { digest?: boolean } = {}) {
     this.digesting = options.digest ?? false;
@@ -356,7 +362,16 @@ export class DataTree {
       this.digestSum = BigInt.asIntN(64, this.digestSum + BigInt(this.digestDelta));
       this.digestDelta = 0;
     }
+    if (this.digesting && (txn.hdr.zxid & DIGEST_LOG_MASK) === 0n) {
+      this.recentDigests.push({ zxid: txn.hdr.zxid, digest: this.digestSum });
+      if (this.recentDigests.length > DIGEST_LOG_LIMIT) this.recentDigests.shift();
+    }
     return result;
+  }
+
+  /** Recent tree digests, oldest first, as ZooKeeper keeps them for the `hash` command. */
+  digestLog(): readonly { readonly zxid: bigint; readonly digest: bigint }[] {
+    return this.recentDigests;
   }
 
   private applyBody(body: TxnBody, sessionId: bigint, zxid: bigint, time: bigint): TxnResult {

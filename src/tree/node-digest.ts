@@ -13,11 +13,51 @@ export const TREE_DIGEST_VERSION = 2;
 export const DIGEST_STAT_BYTES = 60;
 const EXCLUDED_SUBTREE = '/zookeeper/';
 
-/** One node's digest: `stat` holds the DIGEST_STAT_BYTES stat bytes in digest order. */
-export function nodeDigestOf(path: string, data: Uint8Array | null, stat: Uint8Array): number {
+/** The stat fields a node digest covers (StatPersisted has them all, under these names). */
+export interface DigestStat {
+  czxid: bigint;
+  mzxid: bigint;
+  pzxid: bigint;
+  ctime: bigint;
+  mtime: bigint;
+  version: number;
+  /** Stored form: counts child creates only. */
+  cversion: number;
+  aversion: number;
+  ephemeralOwner: bigint;
+}
+
+/** `s` in the digest's byte layout, into `out` (a shared scratch buffer unless given). */
+export function digestStatBytes(s: DigestStat, out: Buffer = statScratch): Buffer {
+  out.writeBigInt64BE(s.czxid, 0);
+  out.writeBigInt64BE(s.mzxid, 8);
+  out.writeBigInt64BE(s.pzxid, 16);
+  out.writeBigInt64BE(s.ctime, 24);
+  out.writeBigInt64BE(s.mtime, 32);
+  out.writeInt32BE(s.version, 40);
+  out.writeInt32BE(s.cversion, 44);
+  out.writeInt32BE(s.aversion, 48);
+  out.writeBigInt64BE(s.ephemeralOwner, 52);
+  return out;
+}
+
+const statScratch = Buffer.alloc(DIGEST_STAT_BYTES);
+let dataScratch = Buffer.alloc(4096);
+
+/**
+ * One node's digest: `stat` holds the DIGEST_STAT_BYTES stat bytes in digest order;
+ * `data` is bytes or a byte string (one char per byte, as znodes keep data).
+ */
+export function nodeDigestOf(path: string, data: Uint8Array | string | null, stat: Uint8Array): number {
   if (path.startsWith(EXCLUDED_SUBTREE)) return 0;
   // Empty parts are skipped: zlib restarts at 0 for an empty buffer with no data pointer.
   let c = path === '/' ? 0 : crc32(path);
-  if (data !== null && data.length > 0) c = crc32(data, c);
+  if (data !== null && data.length > 0) c = crc32(typeof data === 'string' ? latin1Bytes(data) : data, c);
   return crc32(stat, c);
+}
+
+function latin1Bytes(s: string): Buffer {
+  if (s.length > dataScratch.length) dataScratch = Buffer.allocUnsafe(s.length);
+  dataScratch.write(s, 0, s.length, 'latin1');
+  return dataScratch.subarray(0, s.length);
 }

@@ -15,7 +15,6 @@ function ownerHidden(s: StatStore, at: number): boolean {
 }
 
 const digestStat = Buffer.alloc(DIGEST_STAT_BYTES);
-let digestData = Buffer.alloc(4096);
 
 /** What a childless znode answers: most znodes of a large tree are leaves. */
 const NO_CHILDREN: ReadonlySet<string> = new Set<string>();
@@ -135,14 +134,7 @@ export class ZNode {
   /** This node's part of the tree digest (ZooKeeper's DigestCalculator), `path` being its path. */
   digest(path: string): number {
     this.store.writeDigestStat(this.at, digestStat);
-    const b = this.bytes;
-    let data: Buffer | null = null;
-    if (b !== null && b.length > 0) {
-      if (b.length > digestData.length) digestData = Buffer.allocUnsafe(b.length);
-      digestData.write(b, 0, b.length, 'latin1');
-      data = digestData.subarray(0, b.length);
-    }
-    return nodeDigestOf(path, data, digestStat);
+    return nodeDigestOf(path, this.bytes, digestStat);
   }
 
   /** The stat fields as jute writes a StatPersisted (a snapshot record's tail). */

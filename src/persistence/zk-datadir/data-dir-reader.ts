@@ -13,7 +13,7 @@ import { compressionOfName, filesByZxid, LOG_PREFIX, SNAPSHOT_PREFIX, VERSION_DI
 import { decodeSnapshot, type DecodedSnapshot } from './snapshot-file.js';
 import { snapshotToImage } from './snapshot-image.js';
 import { unwrapSnapshot } from './snapshot-stream.js';
-import type { LoggedTxn } from './txn-entry.js';
+import type { LoggedTxn } from '../../protocol/txn-entry.js';
 import { readTxnLog, type LogEnd } from './txn-log-reader.js';
 import type { ZkImage, ZkImageNode } from './zk-image.js';
 

@@ -13,7 +13,7 @@ import { filesByZxid, LOG_PREFIX, logFileName, SNAPSHOT_PREFIX, snapshotFileName
 import { encodeSnapshot } from './snapshot-file.js';
 import { imageToSnapshot } from './snapshot-image.js';
 import { wrapSnapshot } from './snapshot-stream.js';
-import type { LoggedTxn } from './txn-entry.js';
+import type { LoggedTxn } from '../../protocol/txn-entry.js';
 import { writeTxnLogFile } from './txn-log-writer.js';
 import type { ZkDataDirLocation } from './data-dir-reader.js';
 import type { ZkImage } from './zk-image.js';

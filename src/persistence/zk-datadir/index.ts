@@ -6,6 +6,6 @@ export { writeZkDataDir } from './data-dir-writer.js';
 export type { ZkDataDirWrite, ZkDataDirWritten } from './data-dir-writer.js';
 export { ZkTreeReplay, replayDataDir, imageOfTree, treeFromImage } from './tree-replay.js';
 export type { DigestMismatch } from './tree-replay.js';
-export type { LoggedTxn } from './txn-entry.js';
+export type { LoggedTxn } from '../../protocol/txn-entry.js';
 export { ZkFileFormatError } from './file-header.js';
 export type { SnapshotCompression } from './file-names.js';

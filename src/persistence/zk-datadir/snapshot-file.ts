@@ -19,6 +19,7 @@ import { JuteDecodeError, JuteReader } from '../../protocol/jute-reader.js';
 import { JuteWriter } from '../../protocol/jute-writer.js';
 import { adler32 } from './checksums.js';
 import { readFileHeader, SNAPSHOT_MAGIC, writeFileHeader, ZkFileFormatError } from './file-header.js';
+import type { ZxidDigest } from '../digest-check.js';
 
 export const OPEN_ACL_KEY = -1n;
 /** The path that ends the node list (and follows each seal). */
@@ -42,12 +43,7 @@ export interface SnapshotNode {
   stat: StatPersisted;
 }
 
-/** The tree digest at `zxid` (zxid 0: no digest was known when the snapshot was taken). */
-export interface ZxidDigest {
-  zxid: bigint;
-  digestVersion: number;
-  digest: bigint;
-}
+export type { ZxidDigest } from '../digest-check.js';
 
 export interface SnapshotContents {
   header: FileHeader;

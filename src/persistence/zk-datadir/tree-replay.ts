@@ -10,8 +10,8 @@ import { OpCode } from '../../protocol/opcodes.js';
 import type { Txn } from '../../protocol/txn.js';
 import { DataTree, type StoredZNode, type TxnResult } from '../../tree/data-tree.js';
 import { byteStringOf, ZNode } from '../../tree/znode.js';
-import type { ZxidDigest } from './snapshot-file.js';
-import type { LoggedTxn } from './txn-entry.js';
+import type { LoggedTxn } from '../../protocol/txn-entry.js';
+import { DigestCheck, type DigestMismatch, type ZxidDigest } from '../digest-check.js';
 import { TREE_DIGEST_VERSION } from './tree-digest.js';
 import type { ZkDataDirContents } from './data-dir-reader.js';
 import type { ZkImage, ZkImageNode, ZkImageSession } from './zk-image.js';
@@ -66,13 +66,7 @@ export function imageOfTree(tree: DataTree, sessions: Iterable<ZkImageSession>, 
   return { zxid, sessions: [...sessions], nodes: imageNodesOfTree(tree) };
 }
 
-export interface DigestMismatch {
-  zxid: bigint;
-  /** 'snapshot': the snapshot's ZxidDigest; 'txn': a logged TxnDigest. */
-  source: 'snapshot' | 'txn';
-  expected: bigint;
-  computed: bigint;
-}
+export type { DigestMismatch };
 
 function isLogged(t: LoggedTxn | Txn): t is LoggedTxn {
   return 'txn' in t;
@@ -82,20 +76,21 @@ export class ZkTreeReplay {
   readonly tree: DataTree;
   /** Open sessions and their timeouts, in the order they were opened. */
   readonly sessions: Map<bigint, number>;
-  readonly mismatches: DigestMismatch[] = [];
-  /** Txn digests compared with the tree (and found equal or listed in mismatches). */
-  digestsChecked = 0;
-  /** A snapshot digest for a later zxid (fuzzy snapshot): txn digests are not compared before it. */
-  private pendingSnapshotDigest: ZxidDigest | null = null;
+  private readonly check: DigestCheck;
 
   constructor(image: ZkImage, snapshotDigest: ZxidDigest | null = null) {
     this.tree = treeFromImage(image);
     this.sessions = new Map(image.sessions.map((s) => [s.id, s.timeout]));
-    // As ZooKeeper: an empty digest (zxid 0) or one older than the snapshot is ignored.
-    if (snapshotDigest !== null && snapshotDigest.zxid > 0n && snapshotDigest.zxid >= image.zxid) {
-      this.pendingSnapshotDigest = snapshotDigest;
-      this.checkSnapshotDigest(image.zxid);
-    }
+    this.check = new DigestCheck(() => this.digest, snapshotDigest, image.zxid);
+  }
+
+  get mismatches(): readonly DigestMismatch[] {
+    return this.check.mismatches;
+  }
+
+  /** Txn digests compared with the tree (and found equal or listed in mismatches). */
+  get digestsChecked(): number {
+    return this.check.checked;
   }
 
   /** The tree digest now. */
@@ -121,8 +116,7 @@ export class ZkTreeReplay {
     const result = this.tree.processTxn(txn);
     if (txn.body.type === OpCode.createSession) this.sessions.set(txn.hdr.clientId, txn.body.txn.timeOut);
     else if (txn.body.type === OpCode.closeSession) this.sessions.delete(txn.hdr.clientId);
-    if (this.pendingSnapshotDigest !== null) this.checkSnapshotDigest(txn.hdr.zxid);
-    if (isLogged(t) && t.digest !== null) this.checkTxnDigest(txn.hdr.zxid, t.digest);
+    this.check.afterTxn(txn.hdr.zxid, isLogged(t) ? t.digest : null);
     return result;
   }
 
@@ -130,20 +124,6 @@ export class ZkTreeReplay {
   applyAndDigest(txn: Txn): LoggedTxn {
     this.apply(txn);
     return { txn, digest: txn.body.type === OpCode.error ? null : { version: TREE_DIGEST_VERSION, treeDigest: this.digest } };
-  }
-
-  private checkSnapshotDigest(zxid: bigint): void {
-    const d = this.pendingSnapshotDigest;
-    if (d === null || zxid !== d.zxid) return;
-    this.pendingSnapshotDigest = null;
-    if (d.digestVersion !== TREE_DIGEST_VERSION) return;
-    if (d.digest !== this.digest) this.mismatches.push({ zxid, source: 'snapshot', expected: d.digest, computed: this.digest });
-  }
-
-  private checkTxnDigest(zxid: bigint, d: TxnDigest): void {
-    if (this.pendingSnapshotDigest !== null || d.version !== TREE_DIGEST_VERSION) return;
-    this.digestsChecked++;
-    if (d.treeDigest !== this.digest) this.mismatches.push({ zxid, source: 'txn', expected: d.treeDigest, computed: this.digest });
   }
 }
 

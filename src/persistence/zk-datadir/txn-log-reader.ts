@@ -14,7 +14,7 @@ import type { FileHeader } from '../../protocol/generated/records.js';
 import { JuteReader } from '../../protocol/jute-reader.js';
 import { adler32 } from './checksums.js';
 import { FILE_HEADER_BYTES, readFileHeader, TXNLOG_MAGIC } from './file-header.js';
-import { decodeTxnEntry, type LoggedTxn } from './txn-entry.js';
+import { decodeTxnEntry, type LoggedTxn } from '../../protocol/txn-entry.js';
 
 /** The byte after every log entry. */
 export const END_OF_RECORD = 0x42;

@@ -7,7 +7,7 @@ import { JuteWriter } from '../../protocol/jute-writer.js';
 import { adler32 } from './checksums.js';
 import { writeFileDurably } from './durable-file.js';
 import { TXNLOG_MAGIC, writeFileHeader } from './file-header.js';
-import { encodeTxnEntry, type LoggedTxn } from './txn-entry.js';
+import { encodeTxnEntry, type LoggedTxn } from '../../protocol/txn-entry.js';
 import { END_OF_RECORD } from './txn-log-reader.js';
 
 /** ZooKeeper's default preAllocSize: 64 MiB (zoo.cfg `preAllocSize` is in KiB). */
