@@ -42,6 +42,11 @@ import { defaultServerConfig, type ServerConfig } from '../src/server/server-con
 import { StandaloneServer, startStandaloneServer, storeSettings } from '../src/server/standalone-server.js';
 import type { TxnLog } from '../src/server/txn-log.js';
 import { DataTree } from '../src/tree/data-tree.js';
+
+/** A tree as a server's (digest.enabled is the default); ZKTS_BENCH_DIGEST=0 leaves the digest out, to measure its cost. */
+function benchTree(): DataTree {
+  return new DataTree({ digest: process.env['ZKTS_BENCH_DIGEST'] !== '0' });
+}
 import { MultiRequestBody, RawClient, type MultiOp } from '../test/support/raw-client.js';
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
@@ -211,7 +216,7 @@ async function benchCommit(): Promise<void> {
     const dir = freshDir('commit-main');
     const layout = storeLayout(dir);
     ensureStoreDirs(layout);
-    const server = new StandaloneServer(config(dir), silent, { tree: new DataTree(), txnLog: new MainThreadTxnLog(layout.logFile), sessions: new Map() });
+    const server = new StandaloneServer(config(dir), silent, { tree: benchTree(), txnLog: new MainThreadTxnLog(layout.logFile), sessions: new Map() });
     await server.listen();
     const r = await writeLoad(server.port, 16, 16, 5, 'load');
     report('16 clients x 16 in flight, main-thread commits', r);
@@ -223,7 +228,7 @@ async function benchCommit(): Promise<void> {
 async function buildStore(dir: string, n: number, after: number): Promise<void> {
   const opened = await DurableStore.open(
     { ...storeSettings(defaultServerConfig({ dataDir: dir })), snapCount: 100_000_000 },
-    () => new DataTree(),
+    () => benchTree(),
     silent,
   );
   const pipeline = new RequestPipeline(opened.tree, opened.store, { extendedTypesEnabled: false, reconfigEnabled: false }, (err) => {
@@ -305,7 +310,7 @@ async function benchRecovery(sizes: number[]): Promise<void> {
     out(`store of ${n}: built in`, `${((performance.now() - t0) / 1000).toFixed(1)} s`);
     if (global.gc) global.gc();
     const r0 = performance.now();
-    const opened = await DurableStore.open(storeSettings(defaultServerConfig({ dataDir: dir })), () => new DataTree(), silent);
+    const opened = await DurableStore.open(storeSettings(defaultServerConfig({ dataDir: dir })), () => benchTree(), silent);
     const openMs = performance.now() - r0;
     out(`store of ${n}: in-process recovery`, `${Math.round(opened.report.ms)} ms (snapshot load ${Math.round(opened.report.snapshot?.ms ?? 0)} ms, ${opened.report.replayed} txns replayed; open with writers ${Math.round(openMs)} ms)`);
     await opened.store.close();
@@ -320,7 +325,7 @@ async function benchRecovery(sizes: number[]): Promise<void> {
 async function openStore(dir: string): Promise<void> {
   if (!dir) throw new Error('open needs the store directory (from `build`)');
   const r0 = performance.now();
-  const opened = await DurableStore.open(storeSettings(defaultServerConfig({ dataDir: dir })), () => new DataTree(), silent);
+  const opened = await DurableStore.open(storeSettings(defaultServerConfig({ dataDir: dir })), () => benchTree(), silent);
   const ms = performance.now() - r0;
   out('in-process recovery', `${Math.round(opened.report.ms)} ms (snapshot load ${Math.round(opened.report.snapshot?.ms ?? 0)} ms, ${opened.report.replayed} txns replayed; open with writers ${Math.round(ms)} ms)`);
   await opened.store.close();

@@ -71,7 +71,8 @@ export function registerMigrateCommands(program: Command): void {
         const { config } = loadZooCfg(opts.config);
         const log = createLogger({ level: 'warn', name: 'zkts' });
         const r = exportToZkDataDir(storeSettings(config), { dataDir: opts.to, dataLogDir: opts.toLogDir }, log);
-        return `exported ${r.nodes} znodes and ${r.sessions} sessions at zxid ${hex(r.zxid)} to ${r.snapshotFile}\n`;
+        const mismatch = r.digestMismatches > 0 ? ` (${r.digestMismatches} logged digest(s) not matched by the recovered tree)` : '';
+        return `exported ${r.nodes} znodes and ${r.sessions} sessions at zxid ${hex(r.zxid)} to ${r.snapshotFile}${mismatch}\n`;
       }),
     );
 }

@@ -30,6 +30,8 @@ export interface ExportResult {
   nodes: number;
   sessions: number;
   snapshotFile: string;
+  /** Digests logged in the store that the recovered tree did not reach (recovery logs them too). */
+  digestMismatches: number;
 }
 
 /** Imports a ZooKeeper data dir into the (new) zkts store that `settings` names. */
@@ -64,8 +66,15 @@ export function exportToZkDataDir(settings: StoreSettings, to: ZkDataDirLocation
   if (!existsSync(layout.logFile) && !existsSync(layout.snapFile)) {
     throw new MigrationError(`no zkts store under ${layout.snapDir} / ${layout.logDir}`);
   }
-  const { tree, sessions } = recoverStore(layout, () => new DataTree(), log);
+  // With the digest kept, recovery checks the tree against the digests the store logged.
+  const { tree, sessions, report } = recoverStore(layout, () => new DataTree({ digest: true }), log);
   const image = imageOfTree(tree, [...sessions].map(([id, timeout]) => ({ id, timeout })));
   const written = writeZkDataDir({ ...to, image });
-  return { zxid: tree.lastProcessedZxid, nodes: tree.nodeCount, sessions: sessions.size, snapshotFile: written.snapshotFile };
+  return {
+    zxid: tree.lastProcessedZxid,
+    nodes: tree.nodeCount,
+    sessions: sessions.size,
+    snapshotFile: written.snapshotFile,
+    digestMismatches: report.digests?.mismatches.length ?? 0,
+  };
 }

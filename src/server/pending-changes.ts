@@ -1,6 +1,6 @@
 import type { ACL } from '../protocol/generated/records.js';
 import type { DataTree } from '../tree/data-tree.js';
-import { digestStatBytes, nodeDigestOf, type DigestStat } from '../tree/node-digest.js';
+import { nodeDigestOfFields, type DigestStat } from '../tree/node-digest.js';
 import type { ByteString } from '../tree/znode.js';
 
 /**
@@ -46,7 +46,7 @@ export function withData(rec: ChangeRecord, zxid: bigint, time: bigint, version:
 
 /** A record's node digest, from its own fields. */
 function recordDigest(rec: ChangeRecord): number {
-  return nodeDigestOf(rec.path, rec.data, digestStatBytes(rec));
+  return nodeDigestOfFields(rec.path, rec.data, rec);
 }
 
 /** Below this many released records at the front, the queue is not compacted. */

@@ -27,37 +27,56 @@ export interface DigestStat {
   ephemeralOwner: bigint;
 }
 
-/** `s` in the digest's byte layout, into `out` (a shared scratch buffer unless given). */
-export function digestStatBytes(s: DigestStat, out: Buffer = statScratch): Buffer {
-  out.writeBigInt64BE(s.czxid, 0);
-  out.writeBigInt64BE(s.mzxid, 8);
-  out.writeBigInt64BE(s.pzxid, 16);
-  out.writeBigInt64BE(s.ctime, 24);
-  out.writeBigInt64BE(s.mtime, 32);
-  out.writeInt32BE(s.version, 40);
-  out.writeInt32BE(s.cversion, 44);
-  out.writeInt32BE(s.aversion, 48);
-  out.writeBigInt64BE(s.ephemeralOwner, 52);
-  return out;
+/** `s` in the digest's byte layout, into `out` at `at`. */
+function writeDigestStat(s: DigestStat, out: Buffer, at: number): void {
+  out.writeBigInt64BE(s.czxid, at);
+  out.writeBigInt64BE(s.mzxid, at + 8);
+  out.writeBigInt64BE(s.pzxid, at + 16);
+  out.writeBigInt64BE(s.ctime, at + 24);
+  out.writeBigInt64BE(s.mtime, at + 32);
+  out.writeInt32BE(s.version, at + 40);
+  out.writeInt32BE(s.cversion, at + 44);
+  out.writeInt32BE(s.aversion, at + 48);
+  out.writeBigInt64BE(s.ephemeralOwner, at + 52);
 }
 
-const statScratch = Buffer.alloc(DIGEST_STAT_BYTES);
-let dataScratch = Buffer.alloc(4096);
+/** Path, data and stat laid end to end: one CRC call over them costs less than three. */
+let scratch = Buffer.alloc(64 * 1024);
 
 /**
- * One node's digest: `stat` holds the DIGEST_STAT_BYTES stat bytes in digest order;
- * `data` is bytes or a byte string (one char per byte, as znodes keep data).
+ * Lays out a node's path and data (bytes, or a byte string: one char per byte, as
+ * znodes keep data) for its digest and returns where its DIGEST_STAT_BYTES stat
+ * bytes go in digestScratch(); -1 when the node counts 0. finishNodeDigest() then
+ * gives the digest. Callers that have the stat elsewhere write it there directly.
  */
-export function nodeDigestOf(path: string, data: Uint8Array | string | null, stat: Uint8Array): number {
-  if (path.startsWith(EXCLUDED_SUBTREE)) return 0;
-  // Empty parts are skipped: zlib restarts at 0 for an empty buffer with no data pointer.
-  let c = path === '/' ? 0 : crc32(path);
-  if (data !== null && data.length > 0) c = crc32(typeof data === 'string' ? latin1Bytes(data) : data, c);
-  return crc32(stat, c);
+export function beginNodeDigest(path: string, data: Uint8Array | string | null): number {
+  if (path.startsWith(EXCLUDED_SUBTREE)) return -1;
+  const dataLength = data === null ? 0 : data.length;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit.
+  const most = path.length * 3 + dataLength + DIGEST_STAT_BYTES;
+  if (most > scratch.length) scratch = Buffer.allocUnsafe(most);
+  // The root hashes with the path "".
+  let n = path === '/' ? 0 : scratch.write(path, 0, 'utf8');
+  if (typeof data === 'string') {
+    n += scratch.write(data, n, 'latin1');
+  } else if (data !== null) {
+    scratch.set(data, n);
+    n += dataLength;
+  }
+  return n;
 }
 
-function latin1Bytes(s: string): Buffer {
-  if (s.length > dataScratch.length) dataScratch = Buffer.allocUnsafe(s.length);
-  dataScratch.write(s, 0, s.length, 'latin1');
-  return dataScratch.subarray(0, s.length);
+export function digestScratch(): Buffer {
+  return scratch;
+}
+
+export function finishNodeDigest(statAt: number): number {
+  return statAt < 0 ? 0 : crc32(scratch.subarray(0, statAt + DIGEST_STAT_BYTES));
+}
+
+/** The digest of a node whose fields are at hand (a change record, an image node). */
+export function nodeDigestOfFields(path: string, data: Uint8Array | string | null, stat: DigestStat): number {
+  const at = beginNodeDigest(path, data);
+  if (at >= 0) writeDigestStat(stat, scratch, at);
+  return finishNodeDigest(at);
 }

@@ -1,7 +1,7 @@
 import type { ACL, Stat } from '../protocol/generated/records.js';
 import type { JuteWriter } from '../protocol/jute-writer.js';
 import { CONTAINER_OWNER, clientVisibleOwner } from './ephemeral-owner.js';
-import { DIGEST_STAT_BYTES, nodeDigestOf } from './node-digest.js';
+import { beginNodeDigest, digestScratch, finishNodeDigest } from './node-digest.js';
 import { STAT_PERSISTED_BYTES, StatField, type StatStore } from './stat-store.js';
 
 /**
@@ -14,7 +14,6 @@ function ownerHidden(s: StatStore, at: number): boolean {
   return high3 === 0x800000 && s.getLong(at, 'ephemeralOwner') === CONTAINER_OWNER;
 }
 
-const digestStat = Buffer.alloc(DIGEST_STAT_BYTES);
 
 /** What a childless znode answers: most znodes of a large tree are leaves. */
 const NO_CHILDREN: ReadonlySet<string> = new Set<string>();
@@ -133,8 +132,9 @@ export class ZNode {
 
   /** This node's part of the tree digest (ZooKeeper's DigestCalculator), `path` being its path. */
   digest(path: string): number {
-    this.store.writeDigestStat(this.at, digestStat);
-    return nodeDigestOf(path, this.bytes, digestStat);
+    const at = beginNodeDigest(path, this.bytes);
+    if (at >= 0) this.store.writeDigestStat(this.at, digestScratch(), at);
+    return finishNodeDigest(at);
   }
 
   /** The stat fields as jute writes a StatPersisted (a snapshot record's tail). */

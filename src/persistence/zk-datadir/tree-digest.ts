@@ -1,11 +1,11 @@
 /** ZooKeeper's tree digest of image nodes (the rules: src/tree/node-digest.ts). */
 import type { StatPersisted } from '../../protocol/generated/records.js';
-import { digestStatBytes, nodeDigestOf } from '../../tree/node-digest.js';
+import { nodeDigestOfFields } from '../../tree/node-digest.js';
 
 export { TREE_DIGEST_VERSION } from '../../tree/node-digest.js';
 
 export function nodeDigest(path: string, data: Buffer | null, stat: StatPersisted): bigint {
-  return BigInt(nodeDigestOf(path, data, digestStatBytes(stat)));
+  return BigInt(nodeDigestOfFields(path, data, stat));
 }
 
 /** Sum of the node digests, wrapping as a Java long does. */
