@@ -10,6 +10,8 @@ import Database from 'better-sqlite3';
 import { checksum } from '../src/persistence/checksum.js';
 import { RecoveryError } from '../src/persistence/recovery-error.js';
 import { decodeStoredTxn } from '../src/persistence/txn-codec.js';
+import { treeDigest } from '../src/persistence/zk-datadir/tree-digest.js';
+import { imageNodesOfTree } from '../src/persistence/zk-datadir/tree-replay.js';
 import { TREE_DIGEST_VERSION } from '../src/tree/node-digest.js';
 import { storeLayout } from '../src/persistence/store-layout.js';
 import { StoreFormatError } from '../src/persistence/sqlite-schema.js';
@@ -94,9 +96,12 @@ describe('recovery', () => {
       const { digest } = decodeStoredTxn(r.txn);
       assert.equal(digest?.version, TREE_DIGEST_VERSION, `txn ${r.zxid} has a digest`);
     }
+    const chunkDigests = withDb(storeLayout(written.dir).snapFile, (db) => db.prepare('SELECT nodes_digest FROM snapshot_chunks').pluck().all());
+    assert.ok(chunkDigests.length > 0 && chunkDigests.every((d) => typeof d === 'bigint'), 'the snapshot writer summed each chunk\'s node digests');
     const again = await openStore(written.dir);
     try {
-      // The snapshot after txn 10 had nothing in flight: its digest is at its own zxid.
+      // The snapshot after txn 10 had nothing in flight: its digest is at its own zxid,
+      // where the tree digest (summed from the chunks') is compared with it first.
       assert.deepEqual(again.report.digests, { checked: 20, mismatches: [] });
       assert.equal(decodeStoredTxn((rows.at(-1) as { txn: Buffer }).txn).digest?.treeDigest, again.tree.digest);
     } finally {
@@ -156,6 +161,7 @@ describe('recovery', () => {
     const columns = () => withDb(snapFile, (db) => db.prepare("SELECT name FROM pragma_table_info('snapshots')").pluck().all() as string[]);
     withDb(snapFile, (db) => {
       for (const c of ['digest_zxid', 'digest_version', 'digest']) db.exec(`ALTER TABLE snapshots DROP COLUMN ${c}`);
+      db.exec('ALTER TABLE snapshot_chunks DROP COLUMN nodes_digest');
     });
     assert.ok(!columns().includes('digest'));
     const again = await openStore(written.dir);
@@ -163,6 +169,8 @@ describe('recovery', () => {
       assert.equal(again.report.snapshot?.zxid, written.snapshots[0]);
       assert.deepEqual(dumpTree(again.tree), written.trees.get(20n));
       assert.equal(again.report.digests?.checked, 0);
+      // Without the chunks' digests, the tree computed its own.
+      assert.equal(again.tree.digest, treeDigest(imageNodesOfTree(again.tree)));
       const w = new Writer(again.tree, again.store);
       await w.create('/later');
       await again.store.snapshotNow();

@@ -91,7 +91,7 @@ export class DurableStore implements TxnLog {
       'store recovered',
     );
     const txnLog = await SqliteTxnLog.open(layout.logFile, settings.forceSync);
-    const data: SnapshotWorkerData = { file: layout.snapFile, forceSync: settings.forceSync };
+    const data: SnapshotWorkerData = { file: layout.snapFile, forceSync: settings.forceSync, digest: tree.digest !== null };
     const snapshots = new WorkerRpc<SnapshotRequest>(new URL('./snapshot-worker.js', import.meta.url), data, 'snapshot writer');
     try {
       await snapshots.call({ op: 'open' });

@@ -14,8 +14,13 @@ export interface RecoverableTree extends SnapshotSource {
    * data (one char per byte), ACL, and the jute StatPersisted record at stat[statOffset].
    */
   restoreRecord(path: string, data: string | null, acl: readonly ACL[], stat: Uint8Array, statOffset: number): void;
-  /** Links children to parents after the last restoreNode; returns paths whose parent is missing. */
-  finishRestore(): string[];
+  /**
+   * Links children to parents after the last restoreNode; returns paths whose
+   * parent is missing. `nodesDigest`, when known, is the sum of the restored
+   * nodes' digests (else the tree computes it, if it keeps one).
+   */
+  finishRestore(nodesDigest?: bigint): string[];
+  readonly nodeCount: number;
   /** Applies a txn; replays of txns the fuzzy snapshot already shows must be harmless. */
   processTxn(txn: Txn): { err: number };
 }

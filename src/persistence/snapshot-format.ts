@@ -1,6 +1,7 @@
 import { ACL } from '../protocol/generated/records.js';
 import { JuteDecodeError, JuteReader } from '../protocol/jute-reader.js';
 import type { JuteWriter } from '../protocol/jute-writer.js';
+import { nodeDigestOfPersisted } from '../tree/node-digest.js';
 import { STAT_PERSISTED_BYTES } from '../tree/stat-store.js';
 
 /**
@@ -110,6 +111,18 @@ export class NodeRecordDecoder {
     this.lastAclBytes = Buffer.from(bytes);
     return shared;
   }
+}
+
+/**
+ * The sum of a chunk's node digests (its part of ZooKeeper's tree digest; a
+ * double holds it exactly: a chunk has far fewer than 2^21 nodes).
+ */
+export function chunkNodesDigest(bytes: Buffer, expectedNodes: number): number {
+  let sum = 0;
+  new NodeRecordDecoder().decodeChunk(bytes, expectedNodes, (path, data, _acl, stat, statOffset) => {
+    sum += nodeDigestOfPersisted(path, data, stat, statOffset);
+  });
+  return sum;
 }
 
 /** Sessions and their timeouts: int count, then (long id, int timeout) each. */

@@ -4,6 +4,8 @@ import type { ZxidDigest } from './digest-check.js';
 export interface SnapshotWorkerData {
   file: string;
   forceSync: boolean;
+  /** Store each chunk's sum of node digests, so a restart need not compute the tree digest itself. */
+  digest: boolean;
 }
 
 export type SnapshotRequest =

@@ -63,11 +63,18 @@ export function loadSnapshot<T extends RecoverableTree>(db: Database.Database, i
   const sessions = decodeSessions(head.sessions);
 
   const decoder = new NodeRecordDecoder();
-  const chunks = db
-    .prepare('SELECT seq, node_count, bytes, crc FROM snapshot_chunks WHERE snapshot_id = ? ORDER BY seq')
-    .iterate(info.id) as IterableIterator<{ seq: bigint; node_count: bigint; bytes: Buffer; crc: bigint }>;
+  // `*`: files of the first schema have no nodes_digest column.
+  const chunks = db.prepare('SELECT * FROM snapshot_chunks WHERE snapshot_id = ? ORDER BY seq').iterate(info.id) as IterableIterator<{
+    seq: bigint;
+    node_count: bigint;
+    bytes: Buffer;
+    crc: bigint;
+    nodes_digest?: bigint | null;
+  }>;
   let seq = 0;
   let nodes = 0;
+  /** The sum of the chunks' node digests, while every chunk has one. */
+  let nodesDigest: bigint | undefined = 0n;
   const onNode = tree.restoreRecord.bind(tree);
   for (const c of chunks) {
     if (Number(c.seq) !== seq) throw new BadSnapshotError(`${what}: chunk ${seq} missing`);
@@ -78,11 +85,13 @@ export function loadSnapshot<T extends RecoverableTree>(db: Database.Database, i
       throw new BadSnapshotError(`${what}: chunk ${seq}: ${err instanceof Error ? err.message : String(err)}`);
     }
     nodes += Number(c.node_count);
+    nodesDigest = typeof c.nodes_digest === 'bigint' && nodesDigest !== undefined ? nodesDigest + c.nodes_digest : undefined;
     seq++;
   }
   if (seq !== info.chunkCount) throw new BadSnapshotError(`${what}: ${seq} of ${info.chunkCount} chunks present`);
   if (nodes !== info.nodeCount) throw new BadSnapshotError(`${what}: ${nodes} of ${info.nodeCount} nodes present`);
-  const orphans = tree.finishRestore();
+  // Restored over a fresh tree: its own nodes are in every snapshot, so the counts agree unless something is off.
+  const orphans = tree.finishRestore(tree.nodeCount === nodes ? nodesDigest : undefined);
   if (orphans.length > 0) throw new BadSnapshotError(`${what}: ${orphans.length} nodes without a parent, e.g. ${orphans[0]}`);
   tree.lastProcessedZxid = info.zxid;
   return { info, tree, sessions };

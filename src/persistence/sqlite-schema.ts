@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS snapshot_chunks (
   node_count  INTEGER NOT NULL,
   bytes       BLOB    NOT NULL,             -- node records, see snapshot-format.ts
   crc         INTEGER NOT NULL,
+  nodes_digest INTEGER,                     -- sum of the nodes' tree digests (NULL: digests off)
   UNIQUE (snapshot_id, seq)
 );`;
 
@@ -72,6 +73,7 @@ const LATER_COLUMNS: readonly { table: string; column: string; type: string }[] 
   { table: 'snapshots', column: 'digest_zxid', type: 'INTEGER' },
   { table: 'snapshots', column: 'digest_version', type: 'INTEGER' },
   { table: 'snapshots', column: 'digest', type: 'INTEGER' },
+  { table: 'snapshot_chunks', column: 'nodes_digest', type: 'INTEGER' },
 ];
 
 function addLaterColumns(db: Database.Database): void {

@@ -313,8 +313,12 @@ export class DataTree {
     this.nodes.set(path, node);
   }
 
-  /** Rebuilds children, ephemerals, containers and TTLs from the nodes; returns paths whose parent is missing. */
-  finishRestore(): string[] {
+  /**
+   * Rebuilds children, ephemerals, containers and TTLs from the nodes; returns paths
+   * whose parent is missing. The digest is `nodesDigest` if given (summed when the
+   * snapshot was written), else computed from every node.
+   */
+  finishRestore(nodesDigest?: bigint): string[] {
     const orphans: string[] = [];
     this.ephemerals.clear();
     this.containers.clear();
@@ -330,7 +334,8 @@ export class DataTree {
     }
     // As ZooKeeper after loading a snapshot: the quota paths and their stats from the tree.
     this.quotas.rebuild();
-    this.recomputeDigest();
+    if (nodesDigest === undefined) this.recomputeDigest();
+    else if (this.digesting) this.digestSum = BigInt.asIntN(64, nodesDigest);
     return orphans;
   }
 

@@ -1,4 +1,5 @@
 import { endianness } from 'node:os';
+import { nodeDigestOfPersisted } from './node-digest.js';
 import type { JuteWriter } from '../protocol/jute-writer.js';
 
 /**
@@ -123,19 +124,9 @@ export class StatStore {
     w.writeBytesOf(this.page(slot), at + from, at + to);
   }
 
-  /**
-   * The stat in the tree digest's field order (see node-digest.ts) into out[to, to + 60).
-   * Byte loops: four Buffer.copy calls cost more than the 60 bytes they move.
-   */
-  writeDigestStat(slot: number, out: Uint8Array, to: number): void {
-    const b = this.page(slot);
-    const at = (slot & IN_PAGE) << SLOT_SHIFT;
-    // czxid, mzxid
-    for (let i = 0; i < 16; i++) out[to + i] = b[at + StatField.czxid + i] as number;
-    for (let i = 0; i < 8; i++) out[to + 16 + i] = b[at + StatField.pzxid + i] as number;
-    // ctime, mtime, version, cversion, aversion
-    for (let i = 0; i < 28; i++) out[to + 24 + i] = b[at + StatField.ctime + i] as number;
-    for (let i = 0; i < 8; i++) out[to + 52 + i] = b[at + StatField.ephemeralOwner + i] as number;
+  /** A node's digest (node-digest.ts): its path and data, and the stat in this slot. */
+  nodeDigest(slot: number, path: string, data: string | null): number {
+    return nodeDigestOfPersisted(path, data, this.page(slot), (slot & IN_PAGE) << SLOT_SHIFT);
   }
 
   /** The first three bytes of the stored owner, which tell containers and TTL nodes (see ephemeral-owner.ts). */

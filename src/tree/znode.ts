@@ -1,7 +1,6 @@
 import type { ACL, Stat } from '../protocol/generated/records.js';
 import type { JuteWriter } from '../protocol/jute-writer.js';
 import { CONTAINER_OWNER, clientVisibleOwner } from './ephemeral-owner.js';
-import { beginNodeDigest, digestScratch, finishNodeDigest } from './node-digest.js';
 import { STAT_PERSISTED_BYTES, StatField, type StatStore } from './stat-store.js';
 
 /**
@@ -132,9 +131,7 @@ export class ZNode {
 
   /** This node's part of the tree digest (ZooKeeper's DigestCalculator), `path` being its path. */
   digest(path: string): number {
-    const at = beginNodeDigest(path, this.bytes);
-    if (at >= 0) this.store.writeDigestStat(this.at, digestScratch(), at);
-    return finishNodeDigest(at);
+    return this.store.nodeDigest(this.at, path, this.bytes);
   }
 
   /** The stat fields as jute writes a StatPersisted (a snapshot record's tail). */
