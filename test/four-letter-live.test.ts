@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { test } from 'node:test';
+import { OpCode } from '../src/protocol/opcodes.js';
 import { createLogger } from '../src/server/logger.js';
 import { defaultServerConfig } from '../src/server/server-config.js';
 import { StandaloneServer } from '../src/server/standalone-server.js';
@@ -23,8 +24,8 @@ function ask(port: number, bytes: Buffer): Promise<string> {
   });
 }
 
-async function withServer(whitelist: string[], run: (server: StandaloneServer) => Promise<void>): Promise<void> {
-  const config = defaultServerConfig({ clientPort: 0, fourLetterWordWhitelist: new Set(whitelist) });
+async function withServer(whitelist: string[], run: (server: StandaloneServer) => Promise<void>, digestEnabled = true): Promise<void> {
+  const config = defaultServerConfig({ clientPort: 0, fourLetterWordWhitelist: new Set(whitelist), digestEnabled });
   const server = new StandaloneServer(config, createLogger({ level: 'silent' }));
   await server.listen();
   try {
@@ -72,4 +73,38 @@ test('four bytes that are no word are read as a frame length and the connection 
     assert.equal(await ask(server.port, Buffer.from('xyzw')), '');
     assert.equal(await ask(server.port, Buffer.from('ruok')), 'imok', 'the server goes on');
   });
+});
+
+/** Writes through the server's own pipeline (as a client's setData would go). */
+async function setRootData(server: StandaloneServer, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    await new Promise<void>((resolve) =>
+      server.pipeline.submit({ sessionId: 0n, cxid: i, authIds: [] }, { type: OpCode.setData, req: { path: '/', data: Buffer.from(`v${i}`), version: -1 } }, () =>
+        resolve(),
+      ),
+    );
+  }
+}
+
+test('hash lists the tree digest every 128 zxids, as ZooKeeper\'s DataTree logs it; mntr counts no mismatch', async () => {
+  await withServer(['hash', 'mntr'], async (server) => {
+    assert.equal(await ask(server.port, Buffer.from('hash')), '');
+    await setRootData(server, 300);
+    const lines = (await ask(server.port, Buffer.from('hash'))).split('\n').filter((l) => l !== '');
+    // Long.toHexString of the zxid, then the digest as a Java long.
+    assert.deepEqual(
+      lines.map((l) => l.split(': ')[0]),
+      ['80', '100'],
+    );
+    assert.match(lines[1] as string, /^100: -?\d+$/);
+    assert.match(await ask(server.port, Buffer.from('mntr')), /\nzk_digest_mismatches_count\t0\n/);
+  });
+});
+
+test('with digest.enabled=false, hash stays empty', async () => {
+  await withServer(['hash'], async (server) => {
+    await setRootData(server, 130);
+    assert.equal(server.tree.digest, null);
+    assert.equal(await ask(server.port, Buffer.from('hash')), '');
+  }, false);
 });

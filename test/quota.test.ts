@@ -344,8 +344,15 @@ describe('zoo.cfg', () => {
     assert.equal(config.containerMaxNeverUsedIntervalMs, 5_000_000_000);
   });
 
+  test('digest.enabled is read (ZooKeeper\'s zookeeper.digest.enabled); a bad value is an error', () => {
+    assert.equal(parseZooCfg(base + 'digest.enabled=false\n', 'zoo.cfg').config.digestEnabled, false);
+    assert.deepEqual(parseZooCfg(base + 'digest.enabled=true\n', 'zoo.cfg').warnings, []);
+    assert.throws(() => parseZooCfg(base + 'digest.enabled=maybe\n', 'zoo.cfg'), /digest\.enabled/);
+  });
+
   test('defaults are ZooKeeper\'s', () => {
     const { config } = parseZooCfg(base, 'zoo.cfg');
+    assert.equal(config.digestEnabled, true);
     assert.equal(config.enforceQuota, false);
     assert.equal(config.containerCheckIntervalMs, 60_000);
     assert.equal(config.containerMaxPerMinute, 10_000);
