@@ -49,6 +49,26 @@ function recordDigest(rec: ChangeRecord): number {
   return nodeDigestOfFields(rec.path, rec.data, rec);
 }
 
+/** What a released record's slot in the queue holds until the queue is compacted. */
+const RELEASED: ChangeRecord = Object.freeze({
+  zxid: -1n,
+  path: '',
+  exists: false,
+  czxid: 0n,
+  mzxid: 0n,
+  pzxid: 0n,
+  ctime: 0n,
+  mtime: 0n,
+  version: 0,
+  cversion: 0,
+  aversion: 0,
+  ephemeralOwner: 0n,
+  childCount: 0,
+  acl: [],
+  data: null,
+  digest: 0,
+}) as ChangeRecord;
+
 /** Below this many released records at the front, the queue is not compacted. */
 const COMPACT_AT = 1024;
 
@@ -126,6 +146,9 @@ export class PendingChanges {
     while (i < ordered.length && (ordered[i] as ChangeRecord).zxid <= zxid) {
       const rec = ordered[i] as ChangeRecord;
       if (this.byPath.get(rec.path) === rec) this.byPath.delete(rec.path);
+      // Until compaction the slot would keep the record, and the request bytes its data
+      // views (a whole socket read), alive through young-generation GCs into the old one.
+      ordered[i] = RELEASED;
       i++;
     }
     if (i === ordered.length) {
