@@ -1,7 +1,7 @@
 import { ACL } from '../protocol/generated/records.js';
 import { JuteDecodeError, JuteReader } from '../protocol/jute-reader.js';
 import type { JuteWriter } from '../protocol/jute-writer.js';
-import { nodeDigestOfPersisted } from '../tree/node-digest.js';
+import { nodeDigestOfRecord } from '../tree/node-digest.js';
 import { STAT_PERSISTED_BYTES } from '../tree/stat-store.js';
 
 /**
@@ -32,21 +32,57 @@ export function encodeNodeRecord(w: JuteWriter, path: string, n: SnapshotNode): 
 
 const EMPTY = Buffer.alloc(0);
 
-/** A jute buffer copied out of the chunk as a byte string (one allocation, no intermediate view). */
-function readByteString(r: JuteReader): string | null {
-  const len = r.readInt();
-  if (len === -1) return null;
-  if (len < -1 || len > r.remaining()) throw new JuteDecodeError(`bad data length ${len} at offset ${r.offset - 4}`);
-  const out = r.buf.toString('latin1', r.offset, r.offset + len);
-  r.offset += len;
-  return out;
-}
-
-/** Steps over a length-prefixed string or buffer. */
-function skipBytes(r: JuteReader): void {
+/** Steps over a length-prefixed string or buffer; returns its length (-1: null). */
+function skipBytes(r: JuteReader): number {
   const len = r.readInt();
   if (len < -1 || len > r.remaining()) throw new JuteDecodeError(`bad length ${len} at offset ${r.offset - 4}`);
   if (len > 0) r.offset += len;
+  return len;
+}
+
+/** Where the parts of one node record lie in its chunk (one object, reused for every record). */
+interface RecordExtent {
+  pathStart: number;
+  pathEnd: number;
+  /** -1: null data. */
+  dataLength: number;
+  dataStart: number;
+  aclStart: number;
+  aclCount: number;
+  statOffset: number;
+}
+
+/**
+ * Finds each record of a chunk and hands its extent to onRecord, checking the
+ * framing as it goes (lengths within the chunk, no bytes left over). The one place
+ * that knows the record layout on the reading side.
+ */
+function walkRecords(bytes: Buffer, expectedNodes: number, onRecord: (e: Readonly<RecordExtent>) => void): void {
+  const r = new JuteReader(bytes);
+  const e: RecordExtent = { pathStart: 0, pathEnd: 0, dataLength: 0, dataStart: 0, aclStart: 0, aclCount: 0, statOffset: 0 };
+  for (let i = 0; i < expectedNodes; i++) {
+    const pathLength = skipBytes(r);
+    e.pathEnd = r.offset;
+    e.pathStart = r.offset - Math.max(pathLength, 0);
+    if (pathLength < 1 || bytes[e.pathStart] !== 0x2f) {
+      throw new JuteDecodeError(`bad node path ${JSON.stringify(pathLength < 0 ? null : bytes.toString('utf8', e.pathStart, e.pathEnd))} in snapshot chunk`);
+    }
+    e.dataLength = skipBytes(r);
+    e.dataStart = r.offset - Math.max(e.dataLength, 0);
+    e.aclStart = r.offset;
+    e.aclCount = r.readVectorLength(12);
+    if (e.aclCount < 0) throw new JuteDecodeError('null ACL list in snapshot chunk');
+    for (let k = 0; k < e.aclCount; k++) {
+      r.readInt();
+      skipBytes(r);
+      skipBytes(r);
+    }
+    e.statOffset = r.offset;
+    if (r.remaining() < STAT_PERSISTED_BYTES) throw new JuteDecodeError(`snapshot chunk ends inside the stat of ${bytes.toString('utf8', e.pathStart, e.pathEnd)}`);
+    r.offset += STAT_PERSISTED_BYTES;
+    onRecord(e);
+  }
+  if (r.remaining() !== 0) throw new JuteDecodeError(`${r.remaining()} stray bytes after ${expectedNodes} nodes in snapshot chunk`);
 }
 
 /**
@@ -69,58 +105,45 @@ export class NodeRecordDecoder {
     expectedNodes: number,
     onNode: (path: string, data: string | null, acl: readonly ACL[], stat: Buffer, statOffset: number) => void,
   ): void {
-    const r = new JuteReader(bytes);
-    for (let i = 0; i < expectedNodes; i++) {
-      const path = r.readString();
-      if (path === null || path.charCodeAt(0) !== 0x2f) throw new JuteDecodeError(`bad node path ${JSON.stringify(path)} in snapshot chunk`);
-      const data = readByteString(r);
-      const acl = this.readAcl(r);
-      const statOffset = r.offset;
-      if (r.remaining() < STAT_PERSISTED_BYTES) throw new JuteDecodeError(`snapshot chunk ends inside the stat of ${path}`);
-      r.offset += STAT_PERSISTED_BYTES;
-      onNode(path, data, acl, bytes, statOffset);
-    }
-    if (r.remaining() !== 0) throw new JuteDecodeError(`${r.remaining()} stray bytes after ${expectedNodes} nodes in snapshot chunk`);
+    walkRecords(bytes, expectedNodes, (e) => {
+      const path = bytes.toString('utf8', e.pathStart, e.pathEnd);
+      // Copied out as a byte string: one allocation, and the chunk is not kept alive by it.
+      const data = e.dataLength < 0 ? null : bytes.toString('latin1', e.dataStart, e.dataStart + e.dataLength);
+      onNode(path, data, this.aclAt(bytes, e.aclStart, e.statOffset, e.aclCount), bytes, e.statOffset);
+    });
   }
 
-  /** The ACL list at the reader, shared with every identical one decoded before. */
-  private readAcl(r: JuteReader): ACL[] {
-    const start = r.offset;
-    const count = r.readVectorLength(12);
-    if (count < 0) throw new JuteDecodeError('null ACL list in snapshot chunk');
-    // Find the list's extent first: neighbours mostly share their ACL, and then
-    // comparing bytes is all there is to do.
-    for (let k = 0; k < count; k++) {
-      r.readInt();
-      skipBytes(r);
-      skipBytes(r);
-    }
+  /** The ACL list in bytes[start, end), shared with every identical one decoded before. */
+  private aclAt(bytes: Buffer, start: number, end: number, count: number): ACL[] {
     const last = this.lastAclBytes;
-    // Compared in place: a view per node would be a million short-lived objects.
-    if (r.offset - start === last.length && r.buf.compare(last, 0, last.length, start, r.offset) === 0) return this.lastAcl;
-    const bytes = r.buf.subarray(start, r.offset);
-    const key = bytes.toString('latin1');
+    // Compared in place: neighbours mostly share their ACL, and a view per node would
+    // be a million short-lived objects.
+    if (end - start === last.length && bytes.compare(last, 0, last.length, start, end) === 0) return this.lastAcl;
+    const list = bytes.subarray(start, end);
+    const key = list.toString('latin1');
     let shared = this.acls.get(key);
     if (!shared) {
-      const own = new JuteReader(bytes, 4);
+      const own = new JuteReader(list, 4);
       shared = [];
       for (let k = 0; k < count; k++) shared.push(ACL.decode(own));
       this.acls.set(key, shared);
     }
     this.lastAcl = shared;
-    this.lastAclBytes = Buffer.from(bytes);
+    this.lastAclBytes = Buffer.from(list);
     return shared;
   }
 }
 
 /**
  * The sum of a chunk's node digests (its part of ZooKeeper's tree digest; a
- * double holds it exactly: a chunk has far fewer than 2^21 nodes).
+ * double holds it exactly: a chunk has far fewer than 2^21 nodes). The records
+ * are hashed where they lie: decoding them first cost more than the hashing and
+ * made the snapshot writer thread the walk's bottleneck.
  */
 export function chunkNodesDigest(bytes: Buffer, expectedNodes: number): number {
   let sum = 0;
-  new NodeRecordDecoder().decodeChunk(bytes, expectedNodes, (path, data, _acl, stat, statOffset) => {
-    sum += nodeDigestOfPersisted(path, data, stat, statOffset);
+  walkRecords(bytes, expectedNodes, (e) => {
+    sum += nodeDigestOfRecord(bytes, e.pathStart, e.pathEnd, e.dataStart, e.dataStart + Math.max(e.dataLength, 0), e.statOffset);
   });
   return sum;
 }

@@ -12,6 +12,7 @@ export const TREE_DIGEST_VERSION = 2;
 /** Bytes of the stat part, in the digest's field order (not StatPersisted's). */
 export const DIGEST_STAT_BYTES = 60;
 const EXCLUDED_SUBTREE = '/zookeeper/';
+const EXCLUDED_SUBTREE_BYTES = Buffer.from(EXCLUDED_SUBTREE);
 
 /** The stat fields a node digest covers (StatPersisted has them all, under these names). */
 export interface DigestStat {
@@ -91,6 +92,24 @@ export function nodeDigestOfPersisted(path: string, data: Uint8Array | string | 
   const at = beginNodeDigest(path, data);
   if (at >= 0) persistedStatToDigestOrder(stat, statOffset, scratch, at);
   return finishNodeDigest(at);
+}
+
+/**
+ * The digest of a node as a snapshot record holds it, without decoding it: its
+ * path's UTF-8 bytes are src[pathStart, pathEnd), its data src[dataStart, dataEnd),
+ * its StatPersisted record at src[statOffset].
+ */
+export function nodeDigestOfRecord(src: Buffer, pathStart: number, pathEnd: number, dataStart: number, dataEnd: number, statOffset: number): number {
+  const pathLength = pathEnd - pathStart;
+  const excluded = EXCLUDED_SUBTREE_BYTES;
+  if (pathLength > excluded.length && src.compare(excluded, 0, excluded.length, pathStart, pathStart + excluded.length) === 0) return 0;
+  const most = pathLength + (dataEnd - dataStart) + DIGEST_STAT_BYTES;
+  if (most > scratch.length) scratch = Buffer.allocUnsafe(most);
+  // The root hashes with the path "".
+  let n = pathLength === 1 ? 0 : src.copy(scratch, 0, pathStart, pathEnd);
+  if (dataEnd > dataStart) n += src.copy(scratch, n, dataStart, dataEnd);
+  persistedStatToDigestOrder(src, statOffset, scratch, n);
+  return finishNodeDigest(n);
 }
 
 /** The digest of a node whose fields are at hand (a change record, an image node). */
