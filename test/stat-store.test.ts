@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Stat, StatPersisted } from '../src/protocol/generated/records.js';
+import { JuteReader } from '../src/protocol/jute-reader.js';
 import { JuteWriter } from '../src/protocol/jute-writer.js';
 import { CONTAINER_OWNER, ttlOwner } from '../src/tree/ephemeral-owner.js';
 import { StatStore } from '../src/tree/stat-store.js';
@@ -17,6 +18,10 @@ function written(write: (w: JuteWriter) => void): Buffer {
   const w = new JuteWriter(8);
   write(w);
   return w.toBuffer();
+}
+
+function statOf(n: ZNode): StatPersisted {
+  return StatPersisted.decode(new JuteReader(written((w) => n.writeStatPersisted(w))));
 }
 
 function nodeWith(store: StatStore, owner: bigint, children: number): ZNode {
@@ -99,6 +104,39 @@ describe('stat slots', () => {
     const again = new ZNode(store, null, []);
     assert.deepEqual([again.mzxid, again.version, again.ephemeralOwner], [0n, 0, 0n]);
     assert.equal(nodes[11]!.version, 11);
+  });
+
+  it('a node\'s cached digest follows every change of its stat fields and data', () => {
+    const store = new StatStore();
+    const node = new ZNode(store, 'abc', []);
+    node.setCreated(5n, 1000n, 0n);
+    const fresh = (): number => {
+      // A second store holding the same fields computes the digest from scratch.
+      const other = new StatStore();
+      const copy = new ZNode(other, node.bytes, []);
+      copy.loadStatPersisted(written((w) => node.writeStatPersisted(w)), 0);
+      return copy.digest('/n');
+    };
+    assert.equal(node.digest('/n'), fresh());
+    const changes: [string, () => void][] = [
+      ['version', () => (node.version = 3)],
+      ['cversion', () => (node.cversion = 2)],
+      ['aversion', () => (node.aversion = 1)],
+      ['mzxid', () => (node.mzxid = 9n)],
+      ['mtime', () => (node.mtime = 2000n)],
+      ['pzxid', () => (node.pzxid = 11n)],
+      ['ephemeralOwner', () => (node.ephemeralOwner = 0x77n)],
+      ['data', () => (node.bytes = 'xyz')],
+      ['data to null', () => (node.bytes = null)],
+      ['a loaded stat', () => node.loadStatPersisted(written((w) => StatPersisted.encode(w, { ...statOf(node), czxid: 42n })), 0)],
+    ];
+    for (const [what, change] of changes) {
+      const before = node.digest('/n');
+      change();
+      const after = node.digest('/n');
+      assert.notEqual(after, before, `${what} changes the digest`);
+      assert.equal(after, fresh(), `${what}: the cached digest is the one computed afresh`);
+    }
   });
 
   it('a deleted znode refuses stat access instead of reading a slot now used by another', () => {

@@ -28,21 +28,29 @@ export interface DigestStat {
   ephemeralOwner: bigint;
 }
 
-/** `s` in the digest's byte layout, into `out` at `at`. */
-function writeDigestStat(s: DigestStat, out: Buffer, at: number): void {
-  out.writeBigInt64BE(s.czxid, at);
-  out.writeBigInt64BE(s.mzxid, at + 8);
-  out.writeBigInt64BE(s.pzxid, at + 16);
-  out.writeBigInt64BE(s.ctime, at + 24);
-  out.writeBigInt64BE(s.mtime, at + 32);
-  out.writeInt32BE(s.version, at + 40);
-  out.writeInt32BE(s.cversion, at + 44);
-  out.writeInt32BE(s.aversion, at + 48);
-  out.writeBigInt64BE(s.ephemeralOwner, at + 52);
+/** `s` in the digest's byte layout, into the scratch buffer at `at` (DataView: Buffer's BigInt writes cost 8 times more). */
+function writeDigestStat(s: DigestStat, at: number): void {
+  const v = scratchView;
+  v.setBigInt64(at, s.czxid);
+  v.setBigInt64(at + 8, s.mzxid);
+  v.setBigInt64(at + 16, s.pzxid);
+  v.setBigInt64(at + 24, s.ctime);
+  v.setBigInt64(at + 32, s.mtime);
+  v.setInt32(at + 40, s.version);
+  v.setInt32(at + 44, s.cversion);
+  v.setInt32(at + 48, s.aversion);
+  v.setBigInt64(at + 52, s.ephemeralOwner);
 }
 
 /** Path, data and stat laid end to end: one CRC call over them costs less than three. */
 let scratch = Buffer.alloc(64 * 1024);
+let scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
+
+function ensureScratch(bytes: number): void {
+  if (bytes <= scratch.length) return;
+  scratch = Buffer.allocUnsafe(bytes);
+  scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
+}
 
 /**
  * Lays out a node's path and data (bytes, or a byte string: one char per byte, as
@@ -54,8 +62,7 @@ function beginNodeDigest(path: string, data: Uint8Array | string | null): number
   if (path.startsWith(EXCLUDED_SUBTREE)) return -1;
   const dataLength = data === null ? 0 : data.length;
   // UTF-8 takes at most 3 bytes per UTF-16 unit.
-  const most = path.length * 3 + dataLength + DIGEST_STAT_BYTES;
-  if (most > scratch.length) scratch = Buffer.allocUnsafe(most);
+  ensureScratch(path.length * 3 + dataLength + DIGEST_STAT_BYTES);
   // The root hashes with the path "".
   let n = path === '/' ? 0 : scratch.write(path, 0, 'utf8');
   if (typeof data === 'string') {
@@ -103,8 +110,7 @@ export function nodeDigestOfRecord(src: Buffer, pathStart: number, pathEnd: numb
   const pathLength = pathEnd - pathStart;
   const excluded = EXCLUDED_SUBTREE_BYTES;
   if (pathLength > excluded.length && src.compare(excluded, 0, excluded.length, pathStart, pathStart + excluded.length) === 0) return 0;
-  const most = pathLength + (dataEnd - dataStart) + DIGEST_STAT_BYTES;
-  if (most > scratch.length) scratch = Buffer.allocUnsafe(most);
+  ensureScratch(pathLength + (dataEnd - dataStart) + DIGEST_STAT_BYTES);
   // The root hashes with the path "".
   let n = pathLength === 1 ? 0 : src.copy(scratch, 0, pathStart, pathEnd);
   if (dataEnd > dataStart) n += src.copy(scratch, n, dataStart, dataEnd);
@@ -115,6 +121,6 @@ export function nodeDigestOfRecord(src: Buffer, pathStart: number, pathEnd: numb
 /** The digest of a node whose fields are at hand (a change record, an image node). */
 export function nodeDigestOfFields(path: string, data: Uint8Array | string | null, stat: DigestStat): number {
   const at = beginNodeDigest(path, data);
-  if (at >= 0) writeDigestStat(stat, scratch, at);
+  if (at >= 0) writeDigestStat(stat, at);
   return finishNodeDigest(at);
 }

@@ -43,10 +43,21 @@ export class ZNode {
   constructor(
     private readonly store: StatStore,
     /** The data; null when created or set with null data: ZooKeeper hands null back. */
-    public bytes: ByteString | null,
+    private byteString: ByteString | null,
     public acl: readonly ACL[],
   ) {
     this.at = store.allocate();
+  }
+
+  /** The data as a byte string (one char per byte); null when created or set with null data. */
+  get bytes(): ByteString | null {
+    return this.byteString;
+  }
+
+  set bytes(value: ByteString | null) {
+    this.byteString = value;
+    // The data is part of the node's digest, which the slot caches.
+    if (this.at >= 0) this.store.dataChanged(this.at);
   }
 
   /** Gives the slot back (the znode was deleted): any later stat access throws. */
