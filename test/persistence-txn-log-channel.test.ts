@@ -18,10 +18,10 @@ describe('txn log channel', () => {
     assert.deepEqual([...view.ends], [3, 8, 9]);
     assert.equal(view.bytes.toString(), 'aaabbbbbc');
     assert.notEqual(ch.done('append'), seq);
-    ch.finishAppend(seq, { commitMs: 1.5 });
+    ch.finish('append', seq, { result: 1.5 });
     assert.equal(ch.done('append'), seq);
     assert.equal(ch.failure('append'), undefined);
-    assert.equal(ch.commitMs(), 1.5);
+    assert.equal(ch.result('append'), 1.5);
   });
 
   it('grows its data area for an append larger than 1 MiB', () => {
@@ -37,12 +37,12 @@ describe('txn log channel', () => {
     const ch = TxnLogChannel.create();
     const seq = ch.postControl(ControlOp.purge, 42n);
     assert.deepEqual(ch.readControl(), { op: ControlOp.purge, arg: 42n });
-    ch.finishControl(seq, { error: 'SQLITE_FULL: database or disk is full' });
+    ch.finish('control', seq, { error: 'SQLITE_FULL: database or disk is full' });
     assert.equal(ch.failure('control'), 'SQLITE_FULL: database or disk is full');
     const next = ch.postControl(ControlOp.close);
-    ch.finishControl(next, { result: 3 });
+    ch.finish('control', next, { result: 3 });
     assert.equal(ch.failure('control'), undefined);
-    assert.equal(ch.controlResult(), 3);
+    assert.equal(ch.result('control'), 3);
   });
 
   it('sequence numbers wrap around int32 and still match what the writer reports', () => {
@@ -53,7 +53,7 @@ describe('txn log channel', () => {
     const seq = ch.postAppend([1n], [1], Buffer.from('x'));
     assert.equal(seq, -0x80000000);
     assert.equal(ch.requested('append'), seq);
-    ch.finishAppend(seq, { commitMs: 0.1 });
+    ch.finish('append', seq, { result: 0.1 });
     assert.equal(ch.done('append'), seq);
   });
 
@@ -61,7 +61,7 @@ describe('txn log channel', () => {
     const ch = TxnLogChannel.create();
     const seq = ch.postAppend([1n], [1], Buffer.from('x'));
     const waiting = ch.changed('append', ch.done('append'));
-    ch.finishAppend(seq, { commitMs: 0.2 });
+    ch.finish('append', seq, { result: 0.2 });
     await waiting;
     await ch.changed('append', 12345);
     assert.equal(ch.done('append'), seq);

@@ -154,7 +154,7 @@ export class SqliteTxnLog implements TxnLog {
     // then applies and replies), so the writer starts the next commit meanwhile.
     this.inFlight = this.outcome('append', posted).then(
       () => {
-        this.commitStats.record(s.zxids.length, this.channel.commitMs());
+        this.commitStats.record(s.zxids.length, this.channel.result('append'));
         this.commitNext();
         for (const c of s.completions) c.stageDone();
       },
@@ -186,7 +186,7 @@ export class SqliteTxnLog implements TxnLog {
     const run = async (): Promise<number> => {
       if (this.failure) throw this.failure;
       await this.outcome('control', this.channel.postControl(op, arg));
-      return this.channel.controlResult();
+      return this.channel.result('control');
     };
     const result = this.control.then(run, run);
     this.control = result.catch(() => undefined);

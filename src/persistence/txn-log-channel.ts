@@ -67,6 +67,24 @@ export type ControlOp = (typeof ControlOp)[keyof typeof ControlOp];
 /** Which of the two mailboxes: their done counters and error texts are separate. */
 export type Mailbox = 'append' | 'control';
 
+/** Where each mailbox keeps its counters, outcome and error text in the control block. */
+interface MailboxSlots {
+  /** Int32 slots. */
+  req: number;
+  done: number;
+  failed: number;
+  errorLen: number;
+  /** Float64 slot of the answer (an append's commit time, a control request's result). */
+  value: number;
+  /** Byte offset of the error text. */
+  errorAt: number;
+}
+
+const MAILBOX: Record<Mailbox, MailboxSlots> = {
+  append: { req: APPEND_REQ, done: APPEND_DONE, failed: APPEND_FAILED, errorLen: APPEND_ERROR_LEN, value: COMMIT_MS, errorAt: APPEND_ERROR_AT },
+  control: { req: CTL_REQ, done: CTL_DONE, failed: CTL_FAILED, errorLen: CTL_ERROR_LEN, value: CTL_RESULT, errorAt: CTL_ERROR_AT },
+};
+
 /** One append as the writer reads it: txn i is bytes[ends[i-1] .. ends[i]) with zxid zxids[i]. */
 export interface AppendView {
   zxids: BigInt64Array;
@@ -143,7 +161,7 @@ export class TxnLogChannel {
 
   /** Requests of `box` the writer has finished. */
   done(box: Mailbox): number {
-    return Atomics.load(this.i32, box === 'append' ? APPEND_DONE : CTL_DONE);
+    return Atomics.load(this.i32, MAILBOX[box].done);
   }
 
   /**
@@ -151,7 +169,7 @@ export class TxnLogChannel {
    * it already does), or when wake() is called.
    */
   async changed(box: Mailbox, seen: number): Promise<void> {
-    const r = Atomics.waitAsync(this.i32, box === 'append' ? APPEND_DONE : CTL_DONE, seen);
+    const r = Atomics.waitAsync(this.i32, MAILBOX[box].done, seen);
     if (r.async) await r.value;
   }
 
@@ -163,19 +181,15 @@ export class TxnLogChannel {
 
   /** The outcome of the last finished request of `box`: an error text, or undefined. */
   failure(box: Mailbox): string | undefined {
-    const failed = Atomics.load(this.i32, box === 'append' ? APPEND_FAILED : CTL_FAILED);
-    if (!failed) return undefined;
-    const len = Atomics.load(this.i32, box === 'append' ? APPEND_ERROR_LEN : CTL_ERROR_LEN);
-    const at = box === 'append' ? APPEND_ERROR_AT : CTL_ERROR_AT;
-    return Buffer.from(this.controlBytes.slice(at, at + len)).toString('utf8');
+    const m = MAILBOX[box];
+    if (!Atomics.load(this.i32, m.failed)) return undefined;
+    const len = Atomics.load(this.i32, m.errorLen);
+    return Buffer.from(this.controlBytes.slice(m.errorAt, m.errorAt + len)).toString('utf8');
   }
 
-  commitMs(): number {
-    return this.f64[COMMIT_MS] as number;
-  }
-
-  controlResult(): number {
-    return this.f64[CTL_RESULT] as number;
+  /** The answer of the last finished request of `box`: an append's commit time (ms), a control request's result. */
+  result(box: Mailbox): number {
+    return this.f64[MAILBOX[box].value] as number;
   }
 
   /** The writer's WAL checkpoints so far (for stats; read without synchronisation). */
@@ -193,7 +207,7 @@ export class TxnLogChannel {
 
   /** Sequence number of the newest append / control request posted. */
   requested(box: Mailbox): number {
-    return Atomics.load(this.i32, box === 'append' ? APPEND_REQ : CTL_REQ);
+    return Atomics.load(this.i32, MAILBOX[box].req);
   }
 
   readAppend(): AppendView {
@@ -207,25 +221,20 @@ export class TxnLogChannel {
     return { op: Atomics.load(this.i32, CTL_OP) as ControlOp, arg: this.i64[CTL_ARG] as bigint };
   }
 
-  /** Answers append `seq`: its commit time, or the error that failed it. */
-  finishAppend(seq: number, outcome: { commitMs: number } | { error: string }): void {
-    if ('error' in outcome) this.writeError(APPEND_FAILED, APPEND_ERROR_LEN, APPEND_ERROR_AT, outcome.error);
-    else {
-      this.f64[COMMIT_MS] = outcome.commitMs;
-      Atomics.store(this.i32, APPEND_FAILED, 0);
+  /** Answers request `seq` of `box`: its result (see result()), or the error that failed it. */
+  finish(box: Mailbox, seq: number, outcome: { result: number } | { error: string }): void {
+    const m = MAILBOX[box];
+    if ('error' in outcome) {
+      const bytes = Buffer.from(outcome.error, 'utf8').subarray(0, ERROR_BYTES);
+      this.controlBytes.set(bytes, m.errorAt);
+      Atomics.store(this.i32, m.errorLen, bytes.length);
+      Atomics.store(this.i32, m.failed, 1);
+    } else {
+      this.f64[m.value] = outcome.result;
+      Atomics.store(this.i32, m.failed, 0);
     }
-    Atomics.store(this.i32, APPEND_DONE, seq);
-    Atomics.notify(this.i32, APPEND_DONE);
-  }
-
-  finishControl(seq: number, outcome: { result: number } | { error: string }): void {
-    if ('error' in outcome) this.writeError(CTL_FAILED, CTL_ERROR_LEN, CTL_ERROR_AT, outcome.error);
-    else {
-      this.f64[CTL_RESULT] = outcome.result;
-      Atomics.store(this.i32, CTL_FAILED, 0);
-    }
-    Atomics.store(this.i32, CTL_DONE, seq);
-    Atomics.notify(this.i32, CTL_DONE);
+    Atomics.store(this.i32, m.done, seq);
+    Atomics.notify(this.i32, m.done);
   }
 
   recordCheckpoint(ms: number): void {
@@ -234,10 +243,4 @@ export class TxnLogChannel {
     Atomics.add(this.i32, CHECKPOINT_COUNT, 1);
   }
 
-  private writeError(failedSlot: number, lenSlot: number, at: number, text: string): void {
-    const bytes = Buffer.from(text, 'utf8').subarray(0, ERROR_BYTES);
-    this.controlBytes.set(bytes, at);
-    Atomics.store(this.i32, lenSlot, bytes.length);
-    Atomics.store(this.i32, failedSlot, 1);
-  }
 }

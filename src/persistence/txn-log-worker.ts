@@ -120,9 +120,9 @@ function serveAppend(): void {
   appendsServed = seq;
   try {
     if (!writer) throw new Error('txn log is not open');
-    channel.finishAppend(seq, { commitMs: writer.append(channel.readAppend()) });
+    channel.finish('append', seq, { result: writer.append(channel.readAppend()) });
   } catch (err) {
-    channel.finishAppend(seq, { error: describe(err) });
+    channel.finish('append', seq, { error: describe(err) });
   }
 }
 
@@ -147,24 +147,24 @@ function serveControl(): boolean {
     switch (op) {
       case ControlOp.open:
         writer ??= LogWriter.open();
-        channel.finishControl(seq, { result: 0 });
+        channel.finish('control', seq, { result: 0 });
         return true;
       case ControlOp.purge: {
         if (!writer) throw new Error('txn log is not open');
-        channel.finishControl(seq, { result: writer.purge(arg, serveAppend) });
+        channel.finish('control', seq, { result: writer.purge(arg, serveAppend) });
         checkpointIfDue();
         return true;
       }
       case ControlOp.close:
         writer?.close();
         writer = undefined;
-        channel.finishControl(seq, { result: 0 });
+        channel.finish('control', seq, { result: 0 });
         return false;
       default:
         throw new Error(`unknown txn log request ${String(op)}`);
     }
   } catch (err) {
-    channel.finishControl(seq, { error: describe(err) });
+    channel.finish('control', seq, { error: describe(err) });
     return true;
   }
 }
