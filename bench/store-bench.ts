@@ -29,13 +29,12 @@ import Database from 'better-sqlite3';
 import type { ACL } from '../src/protocol/generated/records.js';
 import { JuteWriter } from '../src/protocol/jute-writer.js';
 import { OpCode } from '../src/protocol/opcodes.js';
-import type { LoggedTxn } from '../src/protocol/txn-entry.js';
+import { type LoggedTxn, writeTxnEntry } from '../src/protocol/txn-entry.js';
 import type { WriteRequest } from '../src/protocol/client-requests.js';
 import { DurableStore } from '../src/persistence/durable-store.js';
 import { checksum } from '../src/persistence/checksum.js';
 import { claimStoreFile, configureConnection, LOG_SCHEMA } from '../src/persistence/sqlite-schema.js';
 import { ensureStoreDirs, storeLayout } from '../src/persistence/store-layout.js';
-import { encodeStoredTxn } from '../src/persistence/txn-codec.js';
 import { createLogger } from '../src/server/logger.js';
 import { RequestPipeline } from '../src/server/request-pipeline.js';
 import { defaultServerConfig, type ServerConfig } from '../src/server/server-config.js';
@@ -99,7 +98,7 @@ class MainThreadTxnLog implements TxnLog {
     this.db.transaction(() => {
       for (const t of txns) {
         this.w.reset();
-        encodeStoredTxn(this.w, t);
+        writeTxnEntry(this.w, t);
         const bytes = this.w.view();
         this.insert.run(t.txn.hdr.zxid, bytes, checksum(bytes));
       }

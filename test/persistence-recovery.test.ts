@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { checksum } from '../src/persistence/checksum.js';
 import { RecoveryError } from '../src/persistence/recovery-error.js';
-import { decodeStoredTxn } from '../src/persistence/txn-codec.js';
+import { decodeExactTxnEntry } from '../src/protocol/txn-entry.js';
 import { treeDigest } from '../src/persistence/zk-datadir/tree-digest.js';
 import { imageNodesOfTree } from '../src/persistence/zk-datadir/tree-replay.js';
 import { TREE_DIGEST_VERSION } from '../src/tree/node-digest.js';
@@ -93,7 +93,7 @@ describe('recovery', () => {
     const rows = withDb(storeLayout(written.dir).logFile, (db) => db.prepare('SELECT zxid, txn FROM txns ORDER BY zxid').all() as { zxid: bigint; txn: Buffer }[]);
     assert.equal(rows.length, 30);
     for (const r of rows) {
-      const { digest } = decodeStoredTxn(r.txn);
+      const { digest } = decodeExactTxnEntry(r.txn);
       assert.equal(digest?.version, TREE_DIGEST_VERSION, `txn ${r.zxid} has a digest`);
     }
     const chunkDigests = withDb(storeLayout(written.dir).snapFile, (db) => db.prepare('SELECT nodes_digest FROM snapshot_chunks').pluck().all());
@@ -103,7 +103,7 @@ describe('recovery', () => {
       // The snapshot after txn 10 had nothing in flight: its digest is at its own zxid,
       // where the tree digest (summed from the chunks') is compared with it first.
       assert.deepEqual(again.report.digests, { checked: 20, mismatches: [] });
-      assert.equal(decodeStoredTxn((rows.at(-1) as { txn: Buffer }).txn).digest?.treeDigest, again.tree.digest);
+      assert.equal(decodeExactTxnEntry((rows.at(-1) as { txn: Buffer }).txn).digest?.treeDigest, again.tree.digest);
     } finally {
       await again.store.close();
     }

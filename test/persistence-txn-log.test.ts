@@ -12,12 +12,11 @@ import { JuteWriter } from '../src/protocol/jute-writer.js';
 import { OpCode } from '../src/protocol/opcodes.js';
 import { TxnDigest } from '../src/protocol/generated/records.js';
 import { encodeTxn, type TxnBody } from '../src/protocol/txn.js';
-import { type LoggedTxn } from '../src/protocol/txn-entry.js';
+import { decodeExactTxnEntry, type LoggedTxn } from '../src/protocol/txn-entry.js';
 import { TREE_DIGEST_VERSION } from '../src/tree/node-digest.js';
 import { SqliteTxnLog } from '../src/persistence/sqlite-txn-log.js';
 import { APPLICATION_ID } from '../src/persistence/sqlite-schema.js';
 import { ensureStoreDirs, storeLayout } from '../src/persistence/store-layout.js';
-import { decodeStoredTxn } from '../src/persistence/txn-codec.js';
 import { OPEN_ACL, removeDir, tempDir } from './persistence-support.js';
 
 const dirs: string[] = [];
@@ -76,7 +75,7 @@ describe('SQLite txn log', () => {
       if (t.digest !== null) TxnDigest.encode(w, t.digest);
       assert.ok(r.txn.equals(w.view()), `row ${r.zxid} holds the jute bytes`);
       assert.equal(Number(r.crc), crc32(r.txn));
-      assert.deepEqual(decodeStoredTxn(r.txn), txns[i]);
+      assert.deepEqual(decodeExactTxnEntry(r.txn), txns[i]);
     }
     const db = new Database(file, { readonly: true });
     assert.equal(db.pragma('application_id', { simple: true }), APPLICATION_ID);
@@ -147,7 +146,7 @@ describe('SQLite txn log', () => {
     await log.close();
     const got = rows(file);
     assert.equal(got.length, 1200);
-    assert.deepEqual(decodeStoredTxn(got[1199]?.txn as Buffer), txns[1199]);
+    assert.deepEqual(decodeExactTxnEntry(got[1199]?.txn as Buffer), txns[1199]);
   });
 
   it('checkpoints between commits, so the WAL stays bounded and is rewritten from its start', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { checksum } from '../persistence/checksum.js';
 import { loadSnapshot, listSnapshots } from '../persistence/snapshot-reader.js';
 import { LOG_FILE, SNAPSHOT_FILE, STORE_FOLDER } from '../persistence/store-layout.js';
-import { decodeStoredTxn } from '../persistence/txn-codec.js';
+import { decodeExactTxnEntry } from '../protocol/txn-entry.js';
 import { ZkFileFormatError } from '../persistence/zk-datadir/file-header.js';
 import { imageOfTree } from '../persistence/zk-datadir/tree-replay.js';
 import { DataTree } from '../tree/data-tree.js';
@@ -41,7 +41,7 @@ export const zktsStoreLog: LogDumpSource = {
       const rows = db.prepare('SELECT zxid, txn, crc FROM txns ORDER BY zxid').iterate() as IterableIterator<{ zxid: bigint; txn: Buffer; crc: bigint }>;
       for (const row of rows) {
         try {
-          yield { kind: 'txn', txn: decodeStoredTxn(row.txn).txn, checksumOk: checksum(row.txn) === Number(row.crc) };
+          yield { kind: 'txn', txn: decodeExactTxnEntry(row.txn).txn, checksumOk: checksum(row.txn) === Number(row.crc) };
         } catch (e) {
           yield { kind: 'end', partial: { reason: `zxid 0x${row.zxid.toString(16)}: ${e instanceof Error ? e.message : String(e)}` } };
           return;

@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { LoggedTxn } from '../protocol/txn-entry.js';
+import { decodeExactTxnEntry, type LoggedTxn } from '../protocol/txn-entry.js';
 import { checksum } from './checksum.js';
 import { RecoveryError } from './recovery-error.js';
-import { decodeStoredTxn } from './txn-codec.js';
 import { followsDirectly, hex } from './zxid.js';
 
 export interface TxnRow {
@@ -33,7 +32,7 @@ function checkRow(row: TxnRow): LoggedTxn | string {
   if (checksum(row.txn) !== Number(row.crc)) return 'checksum mismatch';
   let txn: LoggedTxn;
   try {
-    txn = decodeStoredTxn(row.txn);
+    txn = decodeExactTxnEntry(row.txn);
   } catch (err) {
     return `undecodable: ${err instanceof Error ? err.message : String(err)}`;
   }

@@ -13,7 +13,7 @@ export const SCHEMA_VERSION = 1;
 export const LOG_SCHEMA = `
 CREATE TABLE IF NOT EXISTS txns (
   zxid INTEGER PRIMARY KEY,   -- TxnHeader.zxid
-  txn  BLOB    NOT NULL,      -- TxnHeader + txn record, jute-encoded
+  txn  BLOB    NOT NULL,      -- TxnHeader + txn record (+ TxnDigest), a ZooKeeper log entry
   crc  INTEGER NOT NULL       -- CRC-32 of txn
 );`;
 

@@ -1,10 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { JuteWriter } from '../protocol/jute-writer.js';
-import type { LoggedTxn } from '../protocol/txn-entry.js';
+import { type LoggedTxn, writeTxnEntry } from '../protocol/txn-entry.js';
 import type { TxnLog } from '../server/txn-log.js';
 import { CommitStats } from './commit-stats.js';
 import { ControlOp, TxnLogChannel, type Mailbox } from './txn-log-channel.js';
-import { encodeStoredTxn } from './txn-codec.js';
 import type { TxnLogWorkerData } from './txn-log-protocol.js';
 
 /** One append() call: settled once every stage holding its txns is committed, or one failed. */
@@ -110,7 +109,7 @@ export class SqliteTxnLog implements TxnLog {
     let s = this.stages.at(-1) ?? this.newStage();
     for (const t of txns) {
       if (s.writer.offset >= STAGE_BYTES) s = this.newStage();
-      encodeStoredTxn(s.writer, t);
+      writeTxnEntry(s.writer, t);
       s.zxids.push(t.txn.hdr.zxid);
       s.ends.push(s.writer.offset);
       if (s.completions.at(-1) !== done) {
