@@ -19,6 +19,7 @@ import {
   ZK_NOT_SERVING,
 } from '../protocol/four-letter-words.js';
 import { averageOf, delimitedHost, hex64, javaIpv6 } from '../protocol/four-letter-format.js';
+import { TREE_DIGEST_VERSION } from '../tree/node-digest.js';
 import { JsonDouble, jacksonJson, jsonObject, type JsonObject, type JsonValue } from './admin-json.js';
 
 /** Request parameters (the first value of each query parameter, as ZooKeeper takes them). */
@@ -39,9 +40,6 @@ interface AdminCommand {
   /** Fills `out` (in ZooKeeper's key order); a command reports failure by setting "error" in it. */
   run(ctx: FourLetterContext, args: AdminArguments, out: Map<string, JsonValue>): void;
 }
-
-/** DigestCalculator.DIGEST_VERSION of ZooKeeper 3.8: the digest scheme `hash` values use. */
-const DIGEST_VERSION = 2;
 
 // ---------------------------------------------------------------------------
 // Pieces shared by several commands
@@ -214,7 +212,7 @@ const COMMANDS: readonly AdminCommand[] = [
     serverRequired: true,
     run: (ctx, _args, out) => {
       const log = ctx.digestLog?.() ?? [];
-      out.set('digests', log.map((d) => jsonObject([['zxid', d.zxid], ['digest', d.digest], ['digest_version', DIGEST_VERSION]])));
+      out.set('digests', log.map((d) => jsonObject([['zxid', d.zxid], ['digest', d.digest], ['digest_version', TREE_DIGEST_VERSION]])));
     },
   },
   {

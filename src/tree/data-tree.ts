@@ -76,7 +76,7 @@ export class DataTree {
   private digestSum = 0n;
   /** Digest change of the txn being applied, added to digestSum once it is done. */
   private digestDelta = 0;
-  /** The digest after every DIGEST_LOG_INTERVAL-th zxid, the newest DIGEST_LOG_LIMIT of them (`hash`). */
+  /** The digest after each zxid that is a multiple of 128, the newest DIGEST_LOG_LIMIT of them (`hash`). */
   private readonly recentDigests: { zxid: bigint; digest: bigint }[] = [];
 
   constructor(options: { digest?: boolean } = {}) {
