@@ -10,7 +10,7 @@ import { crc32 } from 'node:zlib';
  */
 export const TREE_DIGEST_VERSION = 2;
 /** Bytes of the stat part, in the digest's field order (not StatPersisted's). */
-export const DIGEST_STAT_BYTES = 60;
+const DIGEST_STAT_BYTES = 60;
 const EXCLUDED_SUBTREE = '/zookeeper/';
 const EXCLUDED_SUBTREE_BYTES = Buffer.from(EXCLUDED_SUBTREE);
 
@@ -83,7 +83,7 @@ function finishNodeDigest(statAt: number): number {
  * ephemeralOwner, pzxid) at src[from] to the digest's order at out[to].
  * Byte loops: four Buffer.copy calls cost more than the 60 bytes they move.
  */
-export function persistedStatToDigestOrder(src: Uint8Array, from: number, out: Uint8Array, to: number): void {
+function persistedStatToDigestOrder(src: Uint8Array, from: number, out: Uint8Array, to: number): void {
   // czxid, mzxid
   for (let i = 0; i < 16; i++) out[to + i] = src[from + i] as number;
   // pzxid
